@@ -1,0 +1,14 @@
+//! The hyperbolic tangent and its derivative, as the seed computes them.
+
+use ndarray::{ArrayView2, ArrayViewMut2, Zip};
+
+/// `z = tanh(z)` elementwise, with the C library's `tanh`.
+pub fn tanh_in_place(mut z: ArrayViewMut2<'_, f64>) {
+    z.mapv_inplace(f64::tanh);
+}
+
+/// `delta *= 1 - a * a`: backpropagation through `a = tanh(z)`, written as the seed writes
+/// `(1 - np.power(a1, 2))` (numpy squares with one multiply).
+pub fn tanh_derivative_mul_in_place(mut delta: ArrayViewMut2<'_, f64>, a: ArrayView2<'_, f64>) {
+    Zip::from(&mut delta).and(&a).for_each(|d, &a| *d *= 1.0 - a * a);
+}

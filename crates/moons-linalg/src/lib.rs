@@ -1,0 +1,32 @@
+//! The dense kernels a small network needs, computing what numpy computes bit for bit.
+//!
+//! Each kernel writes into a caller-owned buffer, so a training loop that owns its buffers
+//! never allocates. The arithmetic mirrors numpy 2 with OpenBLAS on x86-64:
+//!
+//! - a matrix product computes every output as a fused multiply-add chain over the inner
+//!   dimension, starting from zero ([`matmul_into`]);
+//! - a reduction over rows adds them in order ([`column_sums_into`]), while a sum over one
+//!   contiguous run uses numpy's pairwise summation ([`pairwise_sum`]);
+//! - `exp`, `ln` and `tanh` are the C library's, which is what Rust's `f64` methods call on Linux.
+//!
+//! ```
+//! use moons_linalg::matmul_into;
+//! use ndarray::{array, Array2};
+//!
+//! let a = array![[1.0, 2.0], [3.0, 4.0]];
+//! let b = array![[5.0], [6.0]];
+//! let mut out = Array2::zeros((2, 1));
+//! matmul_into(a.view(), b.view(), out.view_mut());
+//! assert_eq!(out, array![[17.0], [39.0]]);
+//! ```
+#![warn(missing_docs)]
+
+mod activation;
+mod matmul;
+mod reduce;
+mod softmax;
+
+pub use activation::{tanh_derivative_mul_in_place, tanh_in_place};
+pub use matmul::{add_row_in_place, matmul_into};
+pub use reduce::{argmax_rows_into, column_sums_into, pairwise_sum, sum_of_squares};
+pub use softmax::{cross_entropy_sum, softmax_rows_into, SOFTMAX_SHIFT_THRESHOLD};

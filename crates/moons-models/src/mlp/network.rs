@@ -1,0 +1,118 @@
+//! Forward pass, loss and backpropagation: the seed's formulas, one layer at a time.
+//!
+//! For layers `l = 1..L` with `a_0 = X`:
+//!
+//! ```text
+//! z_l = a_{l-1} W_l + b_l        a_l = f(z_l)  (hidden)      p = softmax(z_L)
+//! L   = ( -Σ_n log p[n, y_n] + λ/2 Σ_l |W_l|² ) / N
+//! δ_L = p - onehot(y)
+//! dW_l = a_{l-1}ᵀ δ_l + λ W_l     db_l = Σ_n δ_l
+//! δ_{l-1} = (δ_l W_lᵀ) ⊙ f'(a_{l-1})
+//! ```
+//!
+//! Gradients are sums over the batch, as in the seed; dividing by the batch size is the
+//! trainer's choice. Every product and sum is the `moons_linalg` kernel that reproduces numpy's
+//! rounding, so the seed network's trajectory equals numpy's bit for bit.
+
+use moons_linalg::{
+    add_row_in_place, column_sums_into, cross_entropy_sum, matmul_into, softmax_rows_into,
+    sum_of_squares,
+};
+use ndarray::{s, ArrayView1, ArrayView2};
+
+use super::workspace::rows_mut;
+use super::{Gradients, Mlp, Workspace};
+
+impl Mlp {
+    /// Forward pass over the rows of `x`, leaving hidden outputs, logits and probabilities in
+    /// `ws`. `x` may have fewer rows than the workspace's capacity.
+    pub fn forward(&self, x: ArrayView2<'_, f64>, ws: &mut Workspace) {
+        let n = x.nrows();
+        assert!(n <= ws.rows, "batch of {n} rows exceeds the workspace capacity {}", ws.rows);
+        let last = self.layers.len() - 1;
+        for (l, layer) in self.layers.iter().enumerate() {
+            let (before, rest) = ws.hidden.split_at_mut(l);
+            let input = if l == 0 { x } else { before[l - 1].slice(s![..n, ..]) };
+            let mut z = if l == last { rows_mut(&mut ws.logits, n) } else { rows_mut(&mut rest[0], n) };
+            matmul_into(input, layer.weights.view(), z.view_mut());
+            add_row_in_place(z.view_mut(), layer.bias.view());
+            if l != last {
+                self.activation.apply_in_place(z);
+            }
+        }
+        softmax_rows_into(ws.logits.slice(s![..n, ..]), rows_mut(&mut ws.probs, n));
+    }
+
+    /// The seed's `calculate_loss`: mean cross-entropy plus `λ/2 Σ|W|²`, divided by `N`
+    /// (biases are not regularised).
+    pub fn loss(&self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, usize>, reg_lambda: f64, ws: &mut Workspace) -> f64 {
+        let n = x.nrows();
+        self.forward(x, ws);
+        let data_loss = cross_entropy_sum(
+            ws.logits.slice(s![..n, ..]),
+            ws.probs.slice(s![..n, ..]),
+            y,
+            &mut ws.loss_terms[..n],
+        );
+        let weight_norms = self
+            .layers
+            .iter()
+            .map(|l| sum_of_squares(l.weights.view()))
+            .fold(0.0, |acc, s| acc + s);
+        let data_loss = data_loss + reg_lambda / 2.0 * weight_norms;
+        1.0 / n as f64 * data_loss
+    }
+
+    /// Backpropagation after [`forward`](Self::forward) on the same `x`: fills `grads` with the
+    /// gradient of the summed loss `N · L` (the seed's convention), L2 term included.
+    pub fn backward(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, usize>,
+        reg_lambda: f64,
+        ws: &mut Workspace,
+        grads: &mut Gradients,
+    ) {
+        let n = x.nrows();
+        let last = self.layers.len() - 1;
+
+        // δ_L = p - onehot(y)
+        let mut delta = rows_mut(&mut ws.deltas[last], n);
+        delta.assign(&ws.probs.slice(s![..n, ..]));
+        for (row, &label) in y.iter().enumerate() {
+            delta[[row, label]] -= 1.0;
+        }
+
+        for l in (0..=last).rev() {
+            let (lower, upper) = ws.deltas.split_at_mut(l);
+            let delta = upper[0].slice(s![..n, ..]);
+            let input = if l == 0 { x } else { ws.hidden[l - 1].slice(s![..n, ..]) };
+            let grad = &mut grads.layers[l];
+
+            // dW_l = a_{l-1}ᵀ δ_l,  db_l = Σ_n δ_l
+            matmul_into(input.t(), delta, grad.weights.view_mut());
+            column_sums_into(delta, grad.bias.view_mut());
+
+            // δ_{l-1} = (δ_l W_lᵀ) ⊙ f'(a_{l-1})
+            if l > 0 {
+                let mut below = rows_mut(&mut lower[l - 1], n);
+                matmul_into(delta, self.layers[l].weights.t(), below.view_mut());
+                self.activation.derivative_mul_in_place(below, input);
+            }
+        }
+
+        // dW_l += λ W_l  (the biases are not regularised)
+        for (grad, layer) in grads.layers.iter_mut().zip(&self.layers) {
+            grad.weights.zip_mut_with(&layer.weights, |g, &w| *g += reg_lambda * w);
+        }
+    }
+
+    /// Gradient descent step: `W -= lr · dW`, `b -= lr · db`, layer by layer.
+    pub fn apply_gradients(&mut self, grads: &Gradients, learning_rate: f64) {
+        let step = -learning_rate;
+        for (layer, grad) in self.layers.iter_mut().zip(&grads.layers) {
+            layer.weights.zip_mut_with(&grad.weights, |w, &g| *w += step * g);
+            layer.bias.zip_mut_with(&grad.bias, |b, &g| *b += step * g);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Buffers for one batch, owned by the caller so that a training step never allocates.
+
+use ndarray::{s, Array2, ArrayView2, ArrayViewMut2};
+
+use super::{Layer, Mlp};
+
+/// Every intermediate array of a forward and backward pass, sized for up to `capacity` rows.
+///
+/// Smaller batches use the leading rows, so one workspace serves all minibatches of a run.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    pub(super) rows: usize,
+    /// Hidden-layer outputs `a_l`, one per hidden layer.
+    pub(super) hidden: Vec<Array2<f64>>,
+    /// Output-layer logits `z_L`.
+    pub(super) logits: Array2<f64>,
+    /// Softmax of the logits.
+    pub(super) probs: Array2<f64>,
+    /// `dL/dz_l` for every layer (summed over the batch, as the seed's backprop).
+    pub(super) deltas: Vec<Array2<f64>>,
+    /// Per-row cross-entropy terms, summed pairwise as numpy does.
+    pub(super) loss_terms: Vec<f64>,
+}
+
+impl Workspace {
+    /// Buffers for `model` and batches of up to `capacity` rows.
+    pub fn new(model: &Mlp, capacity: usize) -> Self {
+        let hidden = model.layers[..model.layers.len() - 1]
+            .iter()
+            .map(|l| Array2::zeros((capacity, l.outputs())))
+            .collect();
+        let deltas = model
+            .layers
+            .iter()
+            .map(|l| Array2::zeros((capacity, l.outputs())))
+            .collect();
+        let classes = model.layers[model.layers.len() - 1].outputs();
+        Self {
+            rows: capacity,
+            hidden,
+            logits: Array2::zeros((capacity, classes)),
+            probs: Array2::zeros((capacity, classes)),
+            deltas,
+            loss_terms: vec![0.0; capacity],
+        }
+    }
+
+    /// The largest batch this workspace holds.
+    pub fn capacity(&self) -> usize {
+        self.rows
+    }
+
+    /// The class probabilities of the last forward pass (all `capacity` rows; the leading
+    /// rows belong to the last batch).
+    pub fn probs(&self) -> ArrayView2<'_, f64> {
+        self.probs.view()
+    }
+
+    /// The probabilities of the first `rows` rows.
+    pub fn probs_rows(&self, rows: usize) -> ArrayView2<'_, f64> {
+        self.probs.slice(s![..rows, ..])
+    }
+
+    /// The output of hidden layer `l` for the first `rows` rows.
+    pub fn hidden_rows(&self, l: usize, rows: usize) -> ArrayView2<'_, f64> {
+        self.hidden[l].slice(s![..rows, ..])
+    }
+}
+
+/// The gradient of the loss with respect to every layer's weights and bias.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gradients {
+    /// Same shapes as the model's layers.
+    pub layers: Vec<Layer>,
+}
+
+impl Gradients {
+    /// Zero gradients shaped like `model`.
+    pub fn zeros_like(model: &Mlp) -> Self {
+        Self {
+            layers: model
+                .layers
+                .iter()
+                .map(|l| Layer::zeros(l.inputs(), l.outputs()))
+                .collect(),
+        }
+    }
+
+    /// Multiplies every gradient by `factor` (turns the seed's sums into batch means).
+    pub fn scale(&mut self, factor: f64) {
+        for l in &mut self.layers {
+            l.weights.mapv_inplace(|g| g * factor);
+            l.bias.mapv_inplace(|g| g * factor);
+        }
+    }
+
+    /// True when every entry is finite.
+    pub fn is_finite(&self) -> bool {
+        self.layers
+            .iter()
+            .all(|l| l.weights.iter().chain(l.bias.iter()).all(|g| g.is_finite()))
+    }
+
+    /// Every gradient entry in layer order (weights row-major, then bias), for checks.
+    pub fn flat(&self) -> Vec<f64> {
+        self.layers
+            .iter()
+            .flat_map(|l| l.weights.iter().chain(l.bias.iter()).copied())
+            .collect()
+    }
+}
+
+pub(super) fn rows_mut(a: &mut Array2<f64>, rows: usize) -> ArrayViewMut2<'_, f64> {
+    a.slice_mut(s![..rows, ..])
+}

@@ -1,0 +1,123 @@
+//! The seed's trainer: full-batch gradient descent on the summed gradient.
+
+use moons_datasets::Dataset;
+use moons_models::{Classifier, Gradients, Mlp, ModelError, Workspace};
+
+use crate::error::invalid;
+use crate::history::TAIL_PASSES;
+use crate::{History, Report, TrainError};
+
+/// Full-batch gradient descent exactly as the seed runs it.
+///
+/// Each pass: forward over all data, backpropagate the *summed* gradient plus `λ W`, and step
+/// `W -= lr · dW`. After the passes numbered `0, report_every, 2·report_every, ...` the loss on
+/// the whole data set is reported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradientDescent {
+    /// Step size (the seed's `epsilon`).
+    pub learning_rate: f64,
+    /// L2 strength (the seed's `reg_lambda`).
+    pub reg_lambda: f64,
+    /// Number of full passes over the data.
+    pub passes: usize,
+    /// Report the loss every this many passes.
+    pub report_every: usize,
+}
+
+impl Default for GradientDescent {
+    /// The seed's constants: `lr = 0.01`, `λ = 0.01`, 20000 passes, a report every 1000.
+    fn default() -> Self {
+        Self {
+            learning_rate: 0.01,
+            reg_lambda: 0.01,
+            passes: 20_000,
+            report_every: 1000,
+        }
+    }
+}
+
+impl GradientDescent {
+    /// Checks every parameter, naming the first one out of range.
+    pub fn validate(&self) -> Result<(), TrainError> {
+        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
+            return Err(invalid("lr", self.learning_rate, "a finite number > 0"));
+        }
+        if !(self.reg_lambda.is_finite() && self.reg_lambda >= 0.0) {
+            return Err(invalid("reg", self.reg_lambda, "a finite number >= 0"));
+        }
+        if self.passes == 0 {
+            return Err(invalid("passes", self.passes, "an integer >= 1"));
+        }
+        if self.report_every == 0 {
+            return Err(invalid("print-every", self.report_every, "an integer >= 1"));
+        }
+        Ok(())
+    }
+
+    /// Trains `model` in place on all of `data`, calling `on_report` for every report as it
+    /// happens (the seed prints there).
+    pub fn train(
+        &self,
+        model: &mut Mlp,
+        data: &Dataset,
+        mut on_report: impl FnMut(&Report),
+    ) -> Result<History, TrainError> {
+        self.validate()?;
+        check_fit(model, data)?;
+        let (x, y) = (data.x(), data.y());
+        let mut ws = Workspace::new(model, data.n_samples());
+        let mut grads = Gradients::zeros_like(model);
+        let mut history = History::default();
+        for pass in 0..self.passes {
+            model.forward(x, &mut ws);
+            model.backward(x, y, self.reg_lambda, &mut ws, &mut grads);
+            if !grads.is_finite() {
+                return Err(TrainError::NonFinite { pass, what: "gradient" });
+            }
+            model.apply_gradients(&grads, self.learning_rate);
+            let reported = pass % self.report_every == 0;
+            let in_tail = pass + TAIL_PASSES >= self.passes;
+            if reported || in_tail {
+                let loss = model.loss(x, y, self.reg_lambda, &mut ws);
+                if !loss.is_finite() {
+                    return Err(TrainError::NonFinite { pass, what: "loss" });
+                }
+                let report = Report { pass, loss };
+                if reported {
+                    on_report(&report);
+                    history.reports.push(report);
+                }
+                if in_tail {
+                    history.tail.push(report);
+                }
+            }
+        }
+        Ok(history)
+    }
+}
+
+/// Checks that `data` is non-empty and matches the model's input width and classes.
+pub(crate) fn check_fit(model: &Mlp, data: &Dataset) -> Result<(), TrainError> {
+    if data.n_samples() == 0 {
+        return Err(invalid("samples", 0, "at least one training sample"));
+    }
+    model.check_input(data.x())?;
+    if let Some(&label) = data.labels.iter().find(|&&l| l >= model.n_classes()) {
+        return Err(ModelError::LabelOutOfRange {
+            label,
+            n_classes: model.n_classes(),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// The fraction of rows whose predicted class equals the label (`np.mean(pred == y)`).
+pub fn accuracy(model: &impl Classifier, data: &Dataset) -> f64 {
+    if data.n_samples() == 0 {
+        return 0.0;
+    }
+    let predicted = model.predict(data.x());
+    let correct = predicted.iter().zip(&data.labels).filter(|(p, y)| p == y).count();
+    correct as f64 / data.n_samples() as f64
+}

@@ -1,0 +1,49 @@
+//! What a training run records.
+
+use serde::Serialize;
+
+/// The loss after one pass, as the seed prints it (`Loss after iteration {pass}: {loss}`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// 0-based pass index; the loss is measured after that pass's update.
+    pub pass: usize,
+    /// Loss on the training data.
+    pub loss: f64,
+}
+
+/// The reports of a run, in pass order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct History {
+    /// One report every `report_every` passes.
+    pub reports: Vec<Report>,
+    /// The loss after each of the last [`TAIL_PASSES`] passes, to tell convergence from
+    /// oscillation.
+    pub tail: Vec<Report>,
+}
+
+/// How many final passes [`History::tail`] records.
+pub const TAIL_PASSES: usize = 4;
+
+impl History {
+    /// The loss of the last report.
+    pub fn final_loss(&self) -> Option<f64> {
+        self.reports.last().map(|r| r.loss)
+    }
+
+    /// `(even pass, odd pass)` of the last two passes when the run ends in a period-2
+    /// oscillation: consecutive losses differ while every other loss repeats.
+    ///
+    /// The seed's run ends this way: with summed gradients its step sits at the edge of
+    /// stability, and the loss alternates between two values.
+    pub fn period_two(&self) -> Option<(Report, Report)> {
+        let [a, b, c, d] = self.tail.as_slice() else {
+            return None;
+        };
+        let swing = (d.loss - c.loss).abs();
+        let drift = (d.loss - b.loss).abs().max((c.loss - a.loss).abs());
+        if swing <= 1e-7 * d.loss.abs() || drift >= 0.1 * swing {
+            return None;
+        }
+        Some(if c.pass % 2 == 0 { (*c, *d) } else { (*d, *c) })
+    }
+}

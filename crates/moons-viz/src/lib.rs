@@ -1,0 +1,2 @@
+//! Figures for the moons workbench (filled in by the figures work).
+#![warn(missing_docs)]
