@@ -19,12 +19,24 @@ mod error;
 mod linspace;
 mod moons;
 mod random_state;
+mod blobs;
+mod circles;
+mod csv;
+mod split;
+mod spirals;
+mod xor;
 
 pub use dataset::Dataset;
 pub use error::DatasetError;
 pub use linspace::linspace;
 pub use moons::make_moons;
 pub use random_state::RandomState;
+pub use blobs::{make_blobs, CENTER_BOX, MAX_CLASSES};
+pub use circles::make_circles;
+pub use csv::{parse_csv, parse_points, read_csv, read_points, write_csv, Points, MAX_CSV_BYTES, MAX_FEATURES};
+pub use split::stratified_split;
+pub use spirals::make_spirals;
+pub use xor::make_xor;
 
 use ndarray::Array2;
 
@@ -38,6 +50,17 @@ fn check_samples(n_samples: usize) -> Result<(), DatasetError> {
             name: "samples",
             value: n_samples.to_string(),
             allowed: format!("an integer from 1 to {MAX_SAMPLES}"),
+        });
+    }
+    Ok(())
+}
+
+fn check_classes(n_classes: usize, min: usize) -> Result<(), DatasetError> {
+    if n_classes < min || n_classes > MAX_CLASSES {
+        return Err(DatasetError::InvalidParameter {
+            name: "classes",
+            value: n_classes.to_string(),
+            allowed: format!("an integer from {min} to {MAX_CLASSES}"),
         });
     }
     Ok(())

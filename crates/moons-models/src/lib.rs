@@ -19,9 +19,11 @@
 mod activation;
 mod classifier;
 mod error;
+mod logistic;
 pub mod mlp;
 
 pub use activation::Activation;
 pub use classifier::Classifier;
 pub use error::ModelError;
+pub use logistic::LogisticRegression;
 pub use mlp::{Gradients, Layer, Mlp, Workspace};
