@@ -1,14 +1,31 @@
 //! `cargo xtask <task>`: project automation in Rust instead of shell scripts.
+//!
+//! Each task lives in its own module with a `run(&[String])` entry point; add one by adding a
+//! module, a row to [`TASKS`] and an arm to the `match` in `main`.
+
+mod figures;
 
 use anyhow::{bail, Result};
 
+/// `(name, one-line description)` of every task, for the usage message.
+const TASKS: &[(&str, &str)] = &[("figures", "regenerate docs/figures/ (--check: verify them)")];
+
 fn main() -> Result<()> {
-    let task = std::env::args().nth(1);
-    match task.as_deref() {
-        Some(other) => bail!("unknown task '{other}'"),
-        None => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  (none yet)");
-            Ok(())
-        }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((task, rest)) = args.split_first() else {
+        eprintln!("{}", usage());
+        return Ok(());
+    };
+    match task.as_str() {
+        "figures" => figures::run(rest),
+        other => bail!("unknown task '{other}'\n\n{}", usage()),
     }
+}
+
+fn usage() -> String {
+    let mut text = String::from("usage: cargo xtask <task>\n\ntasks:");
+    for (name, what) in TASKS {
+        text.push_str(&format!("\n  {name:<10} {what}"));
+    }
+    text
 }

@@ -16,29 +16,82 @@ Examples:
 
 /// `moons`: with no subcommand, walks through the seed tutorial.
 #[derive(Debug, Parser)]
-#[command(name = "moons", version, about = ABOUT, after_help = AFTER_HELP)]
+#[command(name = "moons", version, about = ABOUT, after_help = AFTER_HELP, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// What to run (default: the guided tour of the whole tutorial).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Folder the tour writes its figures to (created if missing) [default: figures].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Train the seed's network and print its loss table and accuracy.
-    #[command(after_help = "\
-Examples:
-  moons train                          the seed's run: H = 3, 20000 passes
-  moons train --hidden 20 --passes 5000
-  moons train --samples 500 --noise 0.3 --seed 7")]
+    /// Train a network (default: the seed's, with its loss table and accuracy).
+    #[command(after_help = TRAIN_EXAMPLES)]
     Train(TrainArgs),
-    /// Print a data set as CSV (`x1,x2,label`), or write it to a file.
+    /// Print a data set as CSV (`x1,...,xd,label`), or write it to a file.
     #[command(after_help = "\
 Examples:
-  moons data                           the tutorial's 200 points
-  moons data --samples 1000 --noise 0.1 --out moons.csv")]
+  moons data                                     the tutorial's 200 points
+  moons data --samples 1000 --noise 0.1 --out moons.csv
+  moons data --dataset spirals --classes 3 --samples 300
+  moons data --dataset circles --factor 0.5 --noise 0.1
+  moons data --dataset blobs --classes 4 --cluster-std 0.5
+  moons data --dataset xor --out xor.csv")]
     Data(DataArgs),
+    /// Predict the class of every point of a CSV file with a saved model.
+    #[command(after_help = "\
+The file has the model's feature columns, optionally followed by a label column (then the
+accuracy is reported on standard error). The output is the input rows with a final
+`prediction` column.
+
+Examples:
+  moons train --dataset circles --hidden 16,16 --activation relu --optimizer adam \\
+      --passes 200 --print-every 50 --save circles.json
+  moons data --dataset circles --seed 9 --out new.csv
+  moons predict --model circles.json --data new.csv
+  moons predict --model circles.json --data new.csv --out predicted.csv")]
+    Predict(PredictArgs),
+    /// Evaluate a saved model on a labelled CSV file: accuracy, log-loss, confusion matrix.
+    #[command(after_help = "\
+Examples:
+  moons eval --model circles.json --data new.csv
+  moons eval --model circles.json --data new.csv --json")]
+    Eval(EvalArgs),
+    /// Train the seed's network once per hidden-layer width, in parallel, and compare them.
+    #[command(after_help = "\
+Examples:
+  moons sweep                              the seed's widths 1, 2, 3, 4, 5, 20, 50
+  moons sweep --hidden 2,3,8 --passes 5000
+  moons sweep --plot sweep.png             also draw one decision boundary per width
+  moons sweep --json")]
+    Sweep(SweepArgs),
+    /// Fit the seed's logistic-regression baseline (scikit-learn's LogisticRegressionCV()).
+    #[command(after_help = "\
+Examples:
+  moons logreg                          the seed's baseline: C by 5-fold CV over logspace(-4, 4, 10)
+  moons logreg --json                   C, coef, intercept, accuracy and the CV score table as JSON
+  moons logreg --cs 0.1,1,10 --folds 3  your own grid of C and number of folds
+  moons logreg --plot logreg.png        also draw its (straight) decision boundary")]
+    Logreg(LogregArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "\
+Examples:
+  moons completions bash > ~/.local/share/bash-completion/completions/moons
+  moons completions zsh > ~/.zfunc/_moons
+  moons completions fish > ~/.config/fish/completions/moons.fish")]
+    Completions(CompletionsArgs),
+}
+
+/// Flags of `moons completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// How the two-moons data set is generated.
@@ -61,10 +114,209 @@ pub struct DataSource {
 pub struct TrainArgs {
     #[command(flatten)]
     pub data: DataSource,
-    /// Width of the hidden layer.
-    #[arg(long, default_value_t = 3, value_name = "H")]
-    pub hidden: usize,
-    /// Passes of full-batch gradient descent.
+    #[command(flatten)]
+    pub generator: GeneratorArgs,
+    /// Train on a CSV file (`x1,...,xd,label`, header optional) instead of generated data.
+    #[arg(long = "data", id = "data_file", value_name = "FILE", conflicts_with = "dataset")]
+    pub data_file: Option<PathBuf>,
+    /// Hidden-layer widths, input side first, comma-separated (`16,16` is two layers).
+    #[arg(long, value_delimiter = ',', num_args = 1.., default_value = "3", value_name = "H,...")]
+    pub hidden: Vec<usize>,
+    /// Nonlinearity of the hidden layers.
+    #[arg(long, default_value = "tanh", value_parser = ["tanh", "sigmoid", "relu", "leaky-relu", "identity"])]
+    pub activation: String,
+    /// Weight initialisation [default: seed for tanh, he for relu and leaky-relu, xavier
+    /// otherwise].
+    #[arg(long, value_parser = ["seed", "xavier", "glorot", "he"])]
+    pub init: Option<String>,
+    /// Update rule: full-batch gradient descent (the seed's), minibatch SGD, or Adam.
+    #[arg(long, value_enum, default_value_t = OptimizerName::Gd)]
+    pub optimizer: OptimizerName,
+    /// Momentum of `--optimizer sgd` (scikit-learn's formula), in [0, 1).
+    #[arg(long, default_value_t = 0.0, value_name = "M")]
+    pub momentum: f64,
+    /// Nesterov momentum for `--optimizer sgd`.
+    #[arg(long)]
+    pub nesterov: bool,
+    /// Passes (epochs) over the training data, whatever the batch size.
+    #[arg(long, default_value_t = 20_000, value_name = "P")]
+    pub passes: usize,
+    /// Learning rate (the seed's epsilon).
+    #[arg(long, default_value_t = 0.01, value_name = "LR")]
+    pub lr: f64,
+    /// How the learning rate decays with the pass t.
+    #[arg(long, value_enum, default_value_t = ScheduleName::Constant)]
+    pub lr_schedule: ScheduleName,
+    /// Decay of the schedule: rate R of lr/(1+R t) and lr exp(-R t) [default 0.01], or the
+    /// factor of the step schedule lr R^floor(t/S) [default 0.5].
+    #[arg(long, value_name = "R")]
+    pub decay: Option<f64>,
+    /// Passes S between drops of `--lr-schedule step`.
+    #[arg(long, default_value_t = 100, value_name = "S")]
+    pub step_size: usize,
+    /// Samples per update [default: all for gd, 32 for sgd and adam].
+    #[arg(long, value_name = "B")]
+    pub batch_size: Option<usize>,
+    /// Gradient of the summed loss (the seed's) or of the batch mean [default: sum for gd,
+    /// mean for sgd and adam].
+    #[arg(long, value_enum)]
+    pub gradient: Option<GradientName>,
+    /// L2 regularisation strength (the seed's reg_lambda).
+    #[arg(long, default_value_t = 0.01, value_name = "LAMBDA")]
+    pub reg: f64,
+    /// Print the loss (and evaluate on the held-out set) every this many passes.
+    #[arg(long, alias = "eval-every", default_value_t = 1000, value_name = "K")]
+    pub print_every: usize,
+    /// Fraction of every class held out for testing (stratified, seeded by --seed).
+    #[arg(long, default_value_t = 0.0, value_name = "F")]
+    pub test_fraction: f64,
+    /// Stop after N evaluations without a better held-out loss (training loss without a
+    /// held-out set), keeping the best weights.
+    #[arg(long, value_name = "N")]
+    pub patience: Option<usize>,
+    /// Save the trained model (JSON, format moons-mlp version 1).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Draw the decision boundary over the data (PNG, or SVG for a .svg name).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// Print the result as JSON instead of the loss table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Which generator `moons train` and `moons data` use, and its own parameters.
+#[derive(Debug, Clone, Args)]
+pub struct GeneratorArgs {
+    /// The data set to generate.
+    #[arg(long, value_enum, default_value_t = DatasetName::Moons)]
+    pub dataset: DatasetName,
+    /// Number of classes (spirals: arms, default 3; blobs: centres, default 3; the others
+    /// have 2).
+    #[arg(long, value_name = "K")]
+    pub classes: Option<usize>,
+    /// Radius of the inner circle relative to the outer one (circles), in (0, 1).
+    #[arg(long, default_value_t = 0.5, value_name = "F")]
+    pub factor: f64,
+    /// Standard deviation of every blob (blobs; --noise is not used there).
+    #[arg(long, default_value_t = 1.0, value_name = "SD")]
+    pub cluster_std: f64,
+}
+
+/// The generated data sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DatasetName {
+    /// scikit-learn's make_moons (the seed's).
+    Moons,
+    /// scikit-learn's make_circles.
+    Circles,
+    /// scikit-learn's make_blobs, centres uniform in (-10, 10).
+    Blobs,
+    /// Interleaved spiral arms (cs231n).
+    Spirals,
+    /// Uniform points in [-1, 1]², label = x1 x2 > 0.
+    Xor,
+}
+
+/// `--optimizer` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OptimizerName {
+    /// Plain gradient descent (full batch unless --batch-size).
+    Gd,
+    /// Minibatch SGD with optional --momentum / --nesterov.
+    Sgd,
+    /// Adam (beta1 0.9, beta2 0.999, eps 1e-8).
+    Adam,
+}
+
+/// `--lr-schedule` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScheduleName {
+    /// lr throughout.
+    Constant,
+    /// lr / (1 + R t).
+    InverseTime,
+    /// lr R^floor(t / S).
+    Step,
+    /// lr exp(-R t).
+    Exponential,
+}
+
+/// `--gradient` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GradientName {
+    /// Sum over the batch (the seed's).
+    Sum,
+    /// Mean over the batch.
+    Mean,
+}
+
+const TRAIN_EXAMPLES: &str = "\
+Examples:
+  moons train                          the seed's run: H = 3, 20000 passes
+  moons train --hidden 20 --passes 5000
+  moons train --samples 500 --noise 0.3 --seed 7
+  moons train --dataset circles --noise 0.1 --hidden 16,16 --activation relu \\
+      --optimizer adam --passes 200 --print-every 20 --test-fraction 0.25
+  moons train --dataset spirals --classes 3 --hidden 16,16 --activation relu \\
+      --optimizer adam --passes 400 --print-every 50 --test-fraction 0.25 --save spirals.json
+  moons train --activation sigmoid --optimizer sgd --momentum 0.9 --nesterov --lr 1 \\
+      --samples 1000 --passes 300 --print-every 50 --test-fraction 0.25 --json
+  moons train --optimizer adam --lr 0.05 --lr-schedule inverse-time --decay 0.01 \\
+      --test-fraction 0.25 --patience 5 --passes 2000 --print-every 10
+  moons train --data points.csv --hidden 8 --plot boundary.png
+
+Every random stream (data, split, initialisation, shuffling) starts from --seed.";
+
+/// Flags of `moons predict`.
+#[derive(Debug, Args)]
+pub struct PredictArgs {
+    /// A model saved by `moons train --save`.
+    #[arg(long, value_name = "FILE")]
+    pub model: PathBuf,
+    /// The points: the model's feature columns, optionally a label column.
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+    /// Write the CSV here instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Flags of `moons eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// A model saved by `moons train --save`.
+    #[arg(long, value_name = "FILE")]
+    pub model: PathBuf,
+    /// Labelled points: the model's feature columns, then a label column.
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+    /// Print the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `moons data`.
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    #[command(flatten)]
+    pub data: DataSource,
+    #[command(flatten)]
+    pub generator: GeneratorArgs,
+    /// Write the CSV to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Flags of `moons sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub data: DataSource,
+    /// Hidden-layer widths to train, comma-separated.
+    #[arg(long, value_delimiter = ',', num_args = 1.., default_value = "1,2,3,4,5,20,50", value_name = "H,...")]
+    pub hidden: Vec<usize>,
+    /// Passes of full-batch gradient descent for every width.
     #[arg(long, default_value_t = 20_000, value_name = "P")]
     pub passes: usize,
     /// Learning rate (the seed's epsilon).
@@ -73,17 +325,30 @@ pub struct TrainArgs {
     /// L2 regularisation strength (the seed's reg_lambda).
     #[arg(long, default_value_t = 0.01, value_name = "LAMBDA")]
     pub reg: f64,
-    /// Print the loss every this many passes.
-    #[arg(long, default_value_t = 1000, value_name = "K")]
-    pub print_every: usize,
+    /// Also draw the decision boundaries, one panel per width (PNG, or SVG for a .svg name).
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// Print the results as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
-/// Flags of `moons data`.
+/// Flags of `moons logreg`.
 #[derive(Debug, Args)]
-pub struct DataArgs {
+pub struct LogregArgs {
     #[command(flatten)]
     pub data: DataSource,
-    /// Write the CSV to this file instead of standard output.
+    /// Values of C to try: a count N means logspace(-4, 4, N), as scikit-learn's Cs=N; or a
+    /// comma-separated list such as 0.1,1,10.
+    #[arg(long, default_value = "10", value_name = "N|C,...")]
+    pub cs: moons_train::Cs,
+    /// Number of stratified cross-validation folds.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub folds: usize,
+    /// Print the result as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Also draw the decision boundary (PNG, or SVG for a .svg name).
     #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    pub plot: Option<PathBuf>,
 }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     // clap prints usage errors itself and exits with code 2.
     let cli = args::Cli::parse();
     match commands::run(cli) {
@@ -19,3 +20,16 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Lets `moons data | head` end quietly, as other Unix tools do, instead of failing on the
+/// closed pipe: Rust ignores SIGPIPE by default, which turns it into a write error.
+#[cfg(unix)]
+fn restore_default_sigpipe() {
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_default_sigpipe() {}

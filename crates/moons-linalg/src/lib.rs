@@ -9,6 +9,12 @@
 //!   contiguous run uses numpy's pairwise summation ([`pairwise_sum`]);
 //! - `exp`, `ln` and `tanh` are the C library's, which is what Rust's `f64` methods call on Linux.
 //!
+//! The training kernels are fused ([`affine_into`] is a layer's forward pass with its
+//! activation; [`weight_gradients_into`] and [`backprop_deltas_into`] its backward pass), compiled
+//! for FMA/AVX2 and for plain x86-64 with a run-time choice, and split across threads for large
+//! batches; none of this changes a bit of the result. [`fast`] holds the approximations of the
+//! opt-in fast mode, which do.
+//!
 //! ```
 //! use moons_linalg::matmul_into;
 //! use ndarray::{array, Array2};
@@ -22,6 +28,10 @@
 #![warn(missing_docs)]
 
 mod activation;
+mod backprop;
+mod dispatch;
+pub mod fast;
+mod layer;
 mod matmul;
 mod reduce;
 mod softmax;
@@ -29,4 +39,7 @@ mod softmax;
 pub use activation::{tanh_derivative_mul_in_place, tanh_in_place};
 pub use matmul::{add_row_in_place, matmul_into};
 pub use reduce::{argmax_rows_into, column_sums_into, pairwise_sum, sum_of_squares};
-pub use softmax::{cross_entropy_sum, softmax_rows_into, SOFTMAX_SHIFT_THRESHOLD};
+pub use backprop::{backprop_deltas_into, softmax_delta_into, weight_gradients_into};
+pub use dispatch::has_fma_avx2;
+pub use layer::{affine_into, LayerActivation};
+pub use softmax::{cross_entropy_sum, softmax_rows_approx_into, softmax_rows_into, SOFTMAX_SHIFT_THRESHOLD};

@@ -2,7 +2,10 @@
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 
-use crate::pairwise_sum;
+use rayon::prelude::*;
+
+use crate::dispatch::rows_per_task;
+use crate::{fast, pairwise_sum};
 
 /// Logits whose magnitude stays below this are exponentiated as they are; past it `exp`
 /// could overflow (above ~709.78) or every term could underflow, so the row maximum is
@@ -13,12 +16,35 @@ pub const SOFTMAX_SHIFT_THRESHOLD: f64 = 700.0;
 ///
 /// When a row has a logit beyond [`SOFTMAX_SHIFT_THRESHOLD`] in magnitude the row maximum is
 /// subtracted first, which changes nothing mathematically and keeps every probability finite.
-pub fn softmax_rows_into(logits: ArrayView2<'_, f64>, mut probs: ArrayViewMut2<'_, f64>) {
+pub fn softmax_rows_into(logits: ArrayView2<'_, f64>, probs: ArrayViewMut2<'_, f64>) {
+    softmax_rows(logits, probs, false);
+}
+
+/// [`softmax_rows_into`] with [`fast::exp_approx`](crate::fast::exp_approx) in place of the C
+/// library's `exp`: every probability within about `2 * EXP_MAX_REL_ERROR` (relative) of the
+/// exact one. For the opt-in fast mode only.
+pub fn softmax_rows_approx_into(logits: ArrayView2<'_, f64>, probs: ArrayViewMut2<'_, f64>) {
+    softmax_rows(logits, probs, true);
+}
+
+fn softmax_rows(logits: ArrayView2<'_, f64>, mut probs: ArrayViewMut2<'_, f64>, approx: bool) {
     assert_eq!(logits.dim(), probs.dim(), "softmax: output has the wrong shape");
+    let classes = logits.ncols();
+    if let (Some(z), Some(p), true) = (logits.as_slice(), probs.as_slice_mut(), classes > 0) {
+        match rows_per_task(z.len() / classes, classes * 24) {
+            None => softmax_block(z, p, classes, approx),
+            Some(chunk) => p
+                .par_chunks_mut(chunk * classes)
+                .zip(z.par_chunks(chunk * classes))
+                .for_each(|(p, z)| softmax_block(z, p, classes, approx)),
+        }
+        return;
+    }
+    let exp = if approx { fast::exp_approx } else { f64::exp };
     for (z, mut p) in logits.rows().into_iter().zip(probs.rows_mut()) {
-        let shift = row_shift(z);
+        let shift = row_shift(z.iter().copied());
         for (pi, &zi) in p.iter_mut().zip(z) {
-            *pi = (zi - shift).exp();
+            *pi = exp(zi - shift);
         }
         let total = match p.as_slice() {
             Some(s) => pairwise_sum(s),
@@ -28,9 +54,34 @@ pub fn softmax_rows_into(logits: ArrayView2<'_, f64>, mut probs: ArrayViewMut2<'
     }
 }
 
+fn softmax_block(z: &[f64], p: &mut [f64], classes: usize, approx: bool) {
+    if approx && z.iter().all(|v| v.abs() <= SOFTMAX_SHIFT_THRESHOLD) {
+        // No row needs a shift: exponentiate everything in one vectorised sweep.
+        fast::exp_approx_slice(z, p);
+        for p_r in p.chunks_exact_mut(classes) {
+            let total = pairwise_sum(p_r);
+            for e in p_r.iter_mut() {
+                *e /= total;
+            }
+        }
+        return;
+    }
+    let exp = if approx { fast::exp_approx } else { f64::exp };
+    for (z_r, p_r) in z.chunks_exact(classes).zip(p.chunks_exact_mut(classes)) {
+        let shift = row_shift(z_r.iter().copied());
+        for (pi, &zi) in p_r.iter_mut().zip(z_r) {
+            *pi = exp(zi - shift);
+        }
+        let total = pairwise_sum(p_r);
+        for e in p_r.iter_mut() {
+            *e /= total;
+        }
+    }
+}
+
 /// Zero when the plain `exp` is safe (the seed's arithmetic); otherwise the row maximum.
-fn row_shift(z: ArrayView1<'_, f64>) -> f64 {
-    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+fn row_shift(z: impl Iterator<Item = f64>) -> f64 {
+    let max = z.fold(f64::NEG_INFINITY, f64::max);
     if max.abs() <= SOFTMAX_SHIFT_THRESHOLD {
         0.0
     } else {

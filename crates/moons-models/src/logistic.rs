@@ -181,13 +181,19 @@ mod tests {
     #[test]
     fn a_zero_score_is_class_zero_as_in_scikit_learn() {
         let model = LogisticRegression::new(array![[1.0]], array![0.0]).unwrap();
-        assert_eq!(model.predict(array![[0.0], [1e-300]].view()).to_vec(), vec![0, 1]);
+        assert_eq!(
+            model.predict(array![[0.0], [1e-300]].view()).to_vec(),
+            vec![0, 1]
+        );
     }
 
     #[test]
     fn multinomial_probabilities_are_the_softmax() {
-        let model =
-            LogisticRegression::new(array![[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]], array![0.0, 0.1, -0.1]).unwrap();
+        let model = LogisticRegression::new(
+            array![[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]],
+            array![0.0, 0.1, -0.1],
+        )
+        .unwrap();
         let probs = model.predict_proba(array![[2.0, 1.0], [1000.0, -1000.0]].view());
         let e = [2f64.exp(), 1.1f64.exp(), (-3.1f64).exp()];
         let total: f64 = e.iter().sum();
@@ -204,7 +210,10 @@ mod tests {
         assert!(LogisticRegression::new(Array2::zeros((1, 0)), Array1::zeros(1)).is_err());
         let model = LogisticRegression::new(array![[1.0, 2.0]], array![3.0]).unwrap();
         let json = serde_json::to_string(&model).unwrap();
-        assert_eq!(serde_json::from_str::<LogisticRegression>(&json).unwrap(), model);
+        assert_eq!(
+            serde_json::from_str::<LogisticRegression>(&json).unwrap(),
+            model
+        );
         let bad = r#"{"coef":{"v":1,"dim":[1,2],"data":[1.0,2.0]},"intercept":{"v":1,"dim":[2],"data":[1.0,2.0]}}"#;
         assert!(serde_json::from_str::<LogisticRegression>(bad).is_err());
     }

@@ -19,6 +19,40 @@ pub struct History {
     /// The loss after each of the last [`TAIL_PASSES`] passes, to tell convergence from
     /// oscillation.
     pub tail: Vec<Report>,
+    /// The held-out evaluations of a [`Trainer`](crate::Trainer) run, one per logged pass
+    /// (empty for [`GradientDescent`](crate::GradientDescent)).
+    pub evaluations: Vec<Evaluation>,
+    /// Set when early stopping ended the run.
+    pub early_stop: Option<EarlyStop>,
+}
+
+/// Losses and accuracies after one logged pass.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// 0-based pass (epoch) index; measured after that pass's updates.
+    pub pass: usize,
+    /// The learning rate the schedule used in that pass.
+    pub learning_rate: f64,
+    /// The training objective on the whole training set: the seed's `calculate_loss`
+    /// (mean cross-entropy plus `λ/2 Σ|W|² / N`).
+    pub train_loss: f64,
+    /// Fraction of training samples classified correctly.
+    pub train_accuracy: f64,
+    /// Mean cross-entropy on the held-out set (no L2 term), when there is one.
+    pub test_loss: Option<f64>,
+    /// Fraction of held-out samples classified correctly, when there is a held-out set.
+    pub test_accuracy: Option<f64>,
+}
+
+/// Why and where early stopping ended a run.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct EarlyStop {
+    /// The last pass run.
+    pub pass: usize,
+    /// The pass whose weights were kept (the best monitored loss).
+    pub best_pass: usize,
+    /// The best monitored loss (held-out when there is a held-out set, else training).
+    pub best_loss: f64,
 }
 
 /// How many final passes [`History::tail`] records.

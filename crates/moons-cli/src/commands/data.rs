@@ -1,34 +1,72 @@
-//! `moons data`: the data set as CSV.
+//! `moons data`: a generated data set as CSV; also the generator every command shares.
 
-use std::io::Write;
+use anyhow::{bail, Result};
+use moons_datasets::{
+    make_blobs, make_circles, make_moons, make_spirals, make_xor, write_csv, Dataset, RandomState,
+};
 
-use anyhow::Result;
-use moons_datasets::Dataset;
-
-use crate::args::DataArgs;
+use crate::args::{DataArgs, DataSource, DatasetName, GeneratorArgs};
 use crate::output::write_atomically;
 
 pub fn run(args: &DataArgs) -> Result<()> {
-    let data = super::load_data(&args.data)?;
+    let data = generate(&args.data, &args.generator)?;
     match &args.out {
         Some(path) => {
-            write_atomically(path, |w| write_csv(&data, w))?;
+            write_atomically(path, |w| Ok(write_csv(&data, w)?))?;
             eprintln!("wrote {} points to {}", data.n_samples(), path.display());
             Ok(())
         }
-        None => write_csv(&data, &mut std::io::stdout().lock()),
+        None => Ok(write_csv(&data, &mut std::io::stdout().lock())?),
     }
 }
 
-/// `x1,...,xd,label` with a header; numbers in shortest round-trip form.
-fn write_csv(data: &Dataset, w: &mut dyn Write) -> Result<()> {
-    let header: Vec<String> = (1..=data.n_features()).map(|j| format!("x{j}")).collect();
-    writeln!(w, "{},label", header.join(","))?;
-    for (row, label) in data.features.rows().into_iter().zip(&data.labels) {
-        for x in row {
-            write!(w, "{x},")?;
+/// The data set `--dataset` names, drawn from a fresh `RandomState::new(--seed)` (for moons
+/// exactly `np.random.seed(seed); make_moons(samples, noise=noise)`).
+pub fn generate(source: &DataSource, generator: &GeneratorArgs) -> Result<Dataset> {
+    let mut rng = RandomState::new(source.seed);
+    let two_classes = |name: &str| -> Result<()> {
+        match generator.classes {
+            Some(k) if k != 2 => {
+                bail!("invalid classes {k}: the {name} data set has exactly 2 classes")
+            }
+            _ => Ok(()),
         }
-        writeln!(w, "{label}")?;
-    }
-    Ok(())
+    };
+    let data = match generator.dataset {
+        DatasetName::Moons => {
+            two_classes("moons")?;
+            make_moons(source.samples, source.noise, true, &mut rng)?
+        }
+        DatasetName::Circles => {
+            two_classes("circles")?;
+            make_circles(
+                source.samples,
+                source.noise,
+                generator.factor,
+                true,
+                &mut rng,
+            )?
+        }
+        DatasetName::Xor => {
+            two_classes("xor")?;
+            make_xor(source.samples, &mut rng)?
+        }
+        DatasetName::Blobs => {
+            let k = generator.classes.unwrap_or(3);
+            if k < 2 {
+                bail!(
+                    "invalid classes {k}: expected an integer from 2 to {}",
+                    moons_datasets::MAX_CLASSES
+                );
+            }
+            make_blobs(source.samples, k, generator.cluster_std, &mut rng)?.0
+        }
+        DatasetName::Spirals => make_spirals(
+            source.samples,
+            generator.classes.unwrap_or(3),
+            source.noise,
+            &mut rng,
+        )?,
+    };
+    Ok(data)
 }

@@ -1,6 +1,11 @@
 //! One module per subcommand; `run` dispatches.
 
+mod completions;
 mod data;
+mod eval;
+mod predict;
+mod logreg;
+mod sweep;
 mod tour;
 mod train;
 
@@ -12,9 +17,14 @@ use crate::args::{Cli, Command, DataSource};
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        None => tour::run(),
+        None => tour::run(cli.out.as_deref()),
         Some(Command::Train(args)) => train::run(&args),
         Some(Command::Data(args)) => data::run(&args),
+        Some(Command::Predict(args)) => predict::run(&args),
+        Some(Command::Eval(args)) => eval::run(&args),
+        Some(Command::Sweep(args)) => sweep::run(&args),
+        Some(Command::Completions(args)) => completions::run(&args),
+        Some(Command::Logreg(args)) => logreg::run(&args),
     }
 }
 

@@ -1,17 +1,198 @@
-//! The default run: a guided tour of the seed tutorial.
+//! The default run: a guided tour of the seed tutorial, step by step, drawing its figures.
 
-use anyhow::Result;
-use clap::Parser;
+use std::fs;
+use std::path::{Path, PathBuf};
 
-use crate::args::{Cli, Command};
+use anyhow::{Context, Result};
+use moons_datasets::Dataset;
+use moons_models::Classifier;
+use moons_train::{
+    hidden_size_sweep, Fit, FittedNetwork, LogisticRegressionCv, SeedNetwork, SEED_HIDDEN_SIZES,
+};
+use moons_viz::{BoundaryOptions, LossCurve, LossOptions, Shading};
 
-pub fn run() -> Result<()> {
-    println!("== Training the seed's network (2 -> 3 tanh -> 2 softmax) ==");
-    let Some(Command::Train(args)) = Cli::parse_from(["moons", "train"]).command else {
-        unreachable!("`moons train` parses to the train command");
-    };
-    super::train::run(&args)?;
+use crate::args::DataSource;
+
+/// Where figures go when `--out` is not given.
+const DEFAULT_OUT: &str = "figures";
+
+/// The hidden width of the seed's main run.
+const SEED_HIDDEN: usize = 3;
+
+pub fn run(out: Option<&Path>) -> Result<()> {
+    let out = out.map_or_else(|| PathBuf::from(DEFAULT_OUT), Path::to_path_buf);
+    fs::create_dir_all(&out)
+        .with_context(|| format!("cannot create the figures folder {}", out.display()))?;
+    let figure = |name: &str| out.join(name);
+
+    heading("1. The data");
+    let data = super::load_data(&DataSource {
+        samples: 200,
+        noise: 0.2,
+        seed: 0,
+    })?;
+    let counts = data.class_counts();
+    println!(
+        "np.random.seed(0); make_moons(200, noise=0.20): {} points, {} per class.",
+        data.n_samples(),
+        counts.first().copied().unwrap_or(0)
+    );
+    moons_viz::plot_data(
+        &data,
+        "The data: make_moons(200, noise=0.20)",
+        &figure("moons.png"),
+    )?;
+    wrote(&figure("moons.png"));
+
+    // The other widths train in the background while the H = 3 run prints its table.
+    let others: Vec<usize> = SEED_HIDDEN_SIZES
+        .into_iter()
+        .filter(|&h| h != SEED_HIDDEN)
+        .collect();
+    let (seed_run, others) = std::thread::scope(|scope| {
+        let sweep = scope.spawn(|| hidden_size_sweep(&data, &others, &SeedNetwork::default()));
+
+        heading("2. Logistic regression");
+        logistic_regression(&data, &figure("logistic_regression.png"))?;
+
+        heading("3. A network with 3 hidden units (2 -> 3 tanh -> 2 softmax)");
+        let seed_run = seed_network(&data)?;
+        let others = sweep
+            .join()
+            .map_err(|_| anyhow::anyhow!("the hidden-size sweep stopped unexpectedly"))??;
+        Ok::<_, anyhow::Error>((seed_run, others))
+    })?;
+    seed_figures(&seed_run, &data, &figure)?;
+
+    heading("4. Varying the hidden layer size");
+    let mut others = others.into_iter();
+    let runs: Vec<FittedNetwork> = SEED_HIDDEN_SIZES
+        .iter()
+        .map(|&h| {
+            if h == SEED_HIDDEN {
+                Some(seed_run.clone())
+            } else {
+                others.next()
+            }
+        })
+        .collect::<Option<_>>()
+        .context("the sweep returned fewer runs than widths")?;
+    super::sweep::print_table(&super::sweep::summarize(&SEED_HIDDEN_SIZES, &runs));
+    println!("Small layers capture the general shape; large ones start to follow single points.");
+    super::sweep::plot(
+        &SEED_HIDDEN_SIZES,
+        &runs,
+        &data,
+        &figure("hidden_sizes.png"),
+    )?;
+    wrote(&figure("hidden_sizes.png"));
+
     println!();
-    println!("Next: try `moons train --hidden 5`, or `moons --help`.");
+    println!("Next: `moons train --hidden 5`, `moons sweep --hidden 2,3,8 --plot sweep.png`, or `moons --help`.");
+    Ok(())
+}
+
+fn heading(title: &str) {
+    println!();
+    println!("== {title} ==");
+}
+
+fn wrote(path: &Path) {
+    println!("Figure: {}", path.display());
+}
+
+fn logistic_regression(data: &Dataset, path: &Path) -> Result<()> {
+    let fitted = LogisticRegressionCv::default().fit(data)?;
+    let model = &fitted.refit.model;
+    let coef: Vec<String> = model.coef().iter().map(|c| format!("{c:.6}")).collect();
+    let intercept: Vec<String> = model
+        .intercept()
+        .iter()
+        .map(|b| format!("{b:.6}"))
+        .collect();
+    println!(
+        "LogisticRegressionCV() chose C = {:.7}: coef [{}], intercept [{}].",
+        fitted.c,
+        coef.join(", "),
+        intercept.join(", ")
+    );
+    println!(
+        "Training accuracy: {} -- a straight line cannot follow the moons.",
+        fitted.refit.train_accuracy
+    );
+    moons_viz::plot_decision_boundary(model, data, "Logistic Regression", path)?;
+    wrote(path);
+    Ok(())
+}
+
+/// The seed's run, with the loss recorded after every pass for the loss-curve figure; the
+/// table prints every 1000 passes as the seed's does.
+fn seed_network(data: &Dataset) -> Result<FittedNetwork> {
+    let params = SeedNetwork {
+        report_every: 1,
+        ..SeedNetwork::default()
+    };
+    let print_every = SeedNetwork::default().report_every;
+    let fitted = params.fit_with(data, |r| {
+        if r.pass % print_every == 0 {
+            println!("Loss after iteration {}: {:.6}", r.pass, r.loss);
+        }
+    })?;
+    println!("Training accuracy: {}", fitted.train_accuracy);
+    super::train::print_oscillation(&fitted, true);
+    Ok(fitted)
+}
+
+fn seed_figures(
+    run: &FittedNetwork,
+    data: &Dataset,
+    figure: &dyn Fn(&str) -> PathBuf,
+) -> Result<()> {
+    let model: &dyn Classifier = &run.model;
+    let path = figure("hidden_3.png");
+    moons_viz::plot_decision_boundary(
+        model,
+        data,
+        "Decision Boundary for hidden layer size 3",
+        &path,
+    )?;
+    wrote(&path);
+    let path = figure("hidden_3_probability.png");
+    let shaded = BoundaryOptions {
+        shading: Shading::Probability,
+        ..BoundaryOptions::default()
+    };
+    moons_viz::plot_decision_boundary_with(
+        model,
+        data,
+        "Hidden layer size 3: probability of class 1",
+        &shaded,
+        &path,
+    )?;
+    wrote(&path);
+    let curve = LossCurve {
+        label: "H = 3".into(),
+        points: run
+            .history
+            .reports
+            .iter()
+            .map(|r| (r.pass, r.loss))
+            .collect(),
+    };
+    let path = figure("loss_curve.png");
+    let options = LossOptions {
+        log_scale: true,
+        ..LossOptions::default()
+    };
+    moons_viz::plot_loss_curves_with(
+        &[curve],
+        "The seed's network (H = 3): loss after every pass",
+        &options,
+        &path,
+    )?;
+    println!(
+        "Figure: {} (per pass: the two interleaved branches are the oscillation)",
+        path.display()
+    );
     Ok(())
 }

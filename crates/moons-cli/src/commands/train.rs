@@ -1,40 +1,271 @@
-//! `moons train`: the seed's network, its loss table and accuracy.
+//! `moons train`: the seed's network, its loss table and accuracy, or any network, optimizer
+//! and data set beyond it.
 
-use anyhow::Result;
-use moons_train::{FittedNetwork, SeedNetwork};
+use std::path::Path;
 
-use crate::args::TrainArgs;
+use anyhow::{bail, Context, Result};
+use moons_datasets::{read_csv, stratified_split, RandomState};
+use moons_models::{Activation, Init, Mlp};
+use moons_train::{
+    accuracy, Evaluation, FittedNetwork, GradientConvention, History, LrSchedule, Optimizer,
+    Trainer,
+};
+use serde_json::json;
+
+use crate::args::{GradientName, OptimizerName, ScheduleName, TrainArgs};
+use crate::output::write_atomically;
 
 pub fn run(args: &TrainArgs) -> Result<()> {
-    let data = super::load_data(&args.data)?;
-    let params = SeedNetwork {
-        hidden: args.hidden,
-        init_seed: args.data.seed,
+    let trainer = trainer(args)?;
+    trainer.validate()?;
+    let activation: Activation = args.activation.parse().map_err(anyhow::Error::msg)?;
+    let init = match &args.init {
+        Some(name) => name.parse().map_err(anyhow::Error::msg)?,
+        None => default_init(activation),
+    };
+    // Refuse an unwritable output before a long training run rather than after it.
+    for path in [&args.save, &args.plot].into_iter().flatten() {
+        check_output_path(path)?;
+    }
+
+    let (data, source) = match &args.data_file {
+        Some(path) => (read_csv(path)?, path.display().to_string()),
+        None => (
+            super::data::generate(&args.data, &args.generator)?,
+            format!("{:?}", args.generator.dataset).to_lowercase(),
+        ),
+    };
+    let (train, test) = stratified_split(
+        &data,
+        args.test_fraction,
+        &mut RandomState::new(args.data.seed),
+    )?;
+    let n_classes = data.n_classes().max(2);
+    let mut model = Mlp::new(
+        data.n_features(),
+        &args.hidden,
+        n_classes,
+        activation,
+        init,
+        &mut RandomState::new(args.data.seed),
+    )?;
+    let test_set = (test.n_samples() > 0).then_some(&test);
+
+    let history = trainer.train(&mut model, &train, test_set, |e| {
+        if !args.json {
+            print_evaluation(e);
+        }
+    })?;
+    let train_accuracy = accuracy(&model, &train);
+    let test_accuracy = test_set.map(|t| accuracy(&model, t));
+
+    if let Some(path) = &args.save {
+        write_atomically(path, |w| Ok(model.save_json(w)?))
+            .with_context(|| format!("cannot save the model to {}", path.display()))?;
+        if !args.json {
+            eprintln!("saved the model to {}", path.display());
+        }
+    }
+    if let Some(path) = &args.plot {
+        let title = format!(
+            "{source}: {} {} ({}), test accuracy {}",
+            activation,
+            hidden_label(&args.hidden),
+            trainer.optimizer.name(),
+            test_accuracy.map_or("n/a".to_string(), |a| a.to_string())
+        );
+        moons_viz::plot_decision_boundary(&model, &data, &title, path)?;
+    }
+
+    if args.json {
+        print_json(
+            args,
+            &trainer,
+            &model,
+            &history,
+            train_accuracy,
+            test_accuracy,
+            &source,
+        )?;
+        return Ok(());
+    }
+    println!("Training accuracy: {train_accuracy}");
+    if let Some(acc) = test_accuracy {
+        println!("Test accuracy: {acc}");
+    }
+    if let Some(stop) = history.early_stop {
+        println!(
+            "Stopped early after pass {}: the monitored loss last improved at pass {} ({:.6}); \
+             the weights from that pass are kept.",
+            stop.pass, stop.best_pass, stop.best_loss
+        );
+    }
+    let full_batch = trainer.effective_batch_size(train.n_samples()) == train.n_samples();
+    print_oscillation_of(
+        &history,
+        is_seed_run(args),
+        full_batch && trainer.optimizer == Optimizer::Gd,
+    );
+    Ok(())
+}
+
+/// The trainer the flags describe; every random stream starts from `--seed`.
+fn trainer(args: &TrainArgs) -> Result<Trainer> {
+    let optimizer = match args.optimizer {
+        OptimizerName::Gd => Optimizer::Gd,
+        OptimizerName::Sgd => Optimizer::Sgd {
+            momentum: args.momentum,
+            nesterov: args.nesterov,
+        },
+        OptimizerName::Adam => Optimizer::adam(),
+    };
+    if args.optimizer != OptimizerName::Sgd && (args.momentum != 0.0 || args.nesterov) {
+        bail!("--momentum and --nesterov apply to --optimizer sgd only");
+    }
+    let schedule = match args.lr_schedule {
+        ScheduleName::Constant => LrSchedule::Constant,
+        ScheduleName::InverseTime => LrSchedule::InverseTime {
+            decay: args.decay.unwrap_or(0.01),
+        },
+        ScheduleName::Exponential => LrSchedule::Exponential {
+            decay: args.decay.unwrap_or(0.01),
+        },
+        ScheduleName::Step => LrSchedule::Step {
+            factor: args.decay.unwrap_or(0.5),
+            every: args.step_size,
+        },
+    };
+    Ok(Trainer {
+        optimizer,
         learning_rate: args.lr,
+        schedule,
         reg_lambda: args.reg,
+        batch_size: args.batch_size,
+        gradient: args.gradient.map(|g| match g {
+            GradientName::Sum => GradientConvention::Sum,
+            GradientName::Mean => GradientConvention::Mean,
+        }),
         passes: args.passes,
         report_every: args.print_every,
+        patience: args.patience,
+        shuffle_seed: args.data.seed,
+    })
+}
+
+/// The seed's initialisation for its own activation, He's for the rectifiers, Glorot's otherwise.
+fn default_init(activation: Activation) -> Init {
+    match activation {
+        Activation::Tanh => Init::Seed,
+        Activation::Relu | Activation::LeakyRelu => Init::He,
+        Activation::Sigmoid | Activation::Identity => Init::Xavier,
+    }
+}
+
+/// The seed's line, plus the held-out numbers when there is a held-out set.
+fn print_evaluation(e: &Evaluation) {
+    match (e.test_loss, e.test_accuracy) {
+        (Some(loss), Some(acc)) => println!(
+            "Loss after iteration {}: {:.6} (test loss {loss:.6}, train accuracy {}, test accuracy {acc})",
+            e.pass, e.train_loss, e.train_accuracy
+        ),
+        _ => println!("Loss after iteration {}: {:.6}", e.pass, e.train_loss),
+    }
+}
+
+fn hidden_label(hidden: &[usize]) -> String {
+    let widths: Vec<String> = hidden.iter().map(ToString::to_string).collect();
+    widths.join(",")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print_json(
+    args: &TrainArgs,
+    trainer: &Trainer,
+    model: &Mlp,
+    history: &History,
+    train_accuracy: f64,
+    test_accuracy: Option<f64>,
+    source: &str,
+) -> Result<()> {
+    let losses: Vec<(usize, f64)> = history.reports.iter().map(|r| (r.pass, r.loss)).collect();
+    let test_losses: Vec<(usize, f64)> = history
+        .evaluations
+        .iter()
+        .filter_map(|e| e.test_loss.map(|l| (e.pass, l)))
+        .collect();
+    let value = json!({
+        "train_accuracy": train_accuracy,
+        "test_accuracy": test_accuracy,
+        "losses": losses,
+        "test_losses": test_losses,
+        "history": history.evaluations,
+        "early_stop": history.early_stop,
+        "data": source,
+        "test_fraction": args.test_fraction,
+        "model": {
+            "activation": model.activation,
+            "hidden": args.hidden,
+            "parameters": model.n_parameters(),
+        },
+        "trainer": trainer,
+        "gradient": trainer.convention(),
+    });
+    println!("{}", serde_json::to_string_pretty(&value)?);
+    Ok(())
+}
+
+/// Fails early when `path` cannot be a new or replaced file: a folder, or a missing parent.
+fn check_output_path(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        bail!("{} is a folder; give a file name", path.display());
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     };
-    let fitted = params.fit_with(&data, |r| println!("Loss after iteration {}: {:.6}", r.pass, r.loss))?;
-    println!("Training accuracy: {}", fitted.train_accuracy);
-    print_oscillation(&fitted, is_seed_run(args));
+    if !parent.is_dir() {
+        bail!(
+            "cannot write {}: the folder {} does not exist",
+            path.display(),
+            parent.display()
+        );
+    }
     Ok(())
 }
 
 /// True for the tutorial's own settings, whose published table we can compare with.
 fn is_seed_run(args: &TrainArgs) -> bool {
     let d = &args.data;
-    d.samples == 200 && d.noise == 0.2 && d.seed == 0 && args.hidden == 3 && args.lr == 0.01 && args.reg == 0.01
+    d.samples == 200
+        && d.noise == 0.2
+        && d.seed == 0
+        && args.hidden == [3]
+        && args.lr == 0.01
+        && args.reg == 0.01
+        && args.data_file.is_none()
+        && args.generator.dataset == crate::args::DatasetName::Moons
+        && args.activation == "tanh"
+        && args.optimizer == OptimizerName::Gd
+        && args.test_fraction == 0.0
 }
 
 /// Says so when the run ends in a period-2 oscillation, with both branches.
 pub fn print_oscillation(fitted: &FittedNetwork, seed_run: bool) {
-    let Some((even, odd)) = fitted.history.period_two() else {
+    print_oscillation_of(&fitted.history, seed_run, true);
+}
+
+fn print_oscillation_of(history: &History, seed_run: bool, full_batch_gd: bool) {
+    let Some((even, odd)) = history.period_two() else {
         return;
+    };
+    let kind = if full_batch_gd {
+        "full-batch gradient descent"
+    } else {
+        "the optimizer"
     };
     println!(
         "The loss now alternates between {:.6} (even passes) and {:.6} (odd passes): \
-         a period-2 oscillation of full-batch gradient descent.",
+         a period-2 oscillation of {kind}.",
         even.loss, odd.loss
     );
     if seed_run {

@@ -11,17 +11,21 @@
 //! ```
 //!
 //! Gradients are sums over the batch, as in the seed; dividing by the batch size is the
-//! trainer's choice. Every product and sum is the `moons_linalg` kernel that reproduces numpy's
-//! rounding, so the seed network's trajectory equals numpy's bit for bit.
+//! trainer's choice. Every product and sum is a `moons_linalg` kernel that reproduces numpy's
+//! rounding, so the seed network's trajectory equals numpy's bit for bit. The kernels are fused
+//! per layer (`z_l`, `a_l` in one sweep; `dW_l`, `db_l` in another; `δ_{l-1}` in a third)
+//! without changing that arithmetic. A workspace in fast mode swaps `tanh` and `exp` for
+//! vectorised approximations (see `moons_linalg::fast`).
 
 use moons_linalg::{
-    add_row_in_place, column_sums_into, cross_entropy_sum, matmul_into, softmax_rows_into,
-    sum_of_squares,
+    affine_into, backprop_deltas_into, cross_entropy_sum, softmax_delta_into, softmax_rows_approx_into,
+    softmax_rows_into, sum_of_squares, weight_gradients_into, LayerActivation,
 };
 use ndarray::{s, ArrayView1, ArrayView2};
 
 use super::workspace::rows_mut;
 use super::{Gradients, Mlp, Workspace};
+use crate::Activation;
 
 impl Mlp {
     /// Forward pass over the rows of `x`, leaving hidden outputs, logits and probabilities in
@@ -30,17 +34,33 @@ impl Mlp {
         let n = x.nrows();
         assert!(n <= ws.rows, "batch of {n} rows exceeds the workspace capacity {}", ws.rows);
         let last = self.layers.len() - 1;
+        let hidden_activation = match (self.activation, ws.fast) {
+            (Activation::Tanh, false) => LayerActivation::Tanh,
+            (Activation::Tanh, true) => LayerActivation::FastTanh,
+            // Other activations run as a separate sweep after the affine map.
+            _ => LayerActivation::Identity,
+        };
         for (l, layer) in self.layers.iter().enumerate() {
             let (before, rest) = ws.hidden.split_at_mut(l);
             let input = if l == 0 { x } else { before[l - 1].slice(s![..n, ..]) };
-            let mut z = if l == last { rows_mut(&mut ws.logits, n) } else { rows_mut(&mut rest[0], n) };
-            matmul_into(input, layer.weights.view(), z.view_mut());
-            add_row_in_place(z.view_mut(), layer.bias.view());
-            if l != last {
-                self.activation.apply_in_place(z);
+            // z_l = a_{l-1} W_l + b_l, a_l = f(z_l)
+            if l == last {
+                affine_into(input, layer.weights.view(), layer.bias.view(), LayerActivation::Identity, rows_mut(&mut ws.logits, n));
+            } else {
+                let mut a = rows_mut(&mut rest[0], n);
+                affine_into(input, layer.weights.view(), layer.bias.view(), hidden_activation, a.view_mut());
+                if hidden_activation == LayerActivation::Identity {
+                    self.activation.apply_in_place(a);
+                }
             }
         }
-        softmax_rows_into(ws.logits.slice(s![..n, ..]), rows_mut(&mut ws.probs, n));
+        // p = softmax(z_L)
+        let logits = ws.logits.slice(s![..n, ..]);
+        if ws.fast {
+            softmax_rows_approx_into(logits, rows_mut(&mut ws.probs, n));
+        } else {
+            softmax_rows_into(logits, rows_mut(&mut ws.probs, n));
+        }
     }
 
     /// The seed's `calculate_loss`: mean cross-entropy plus `λ/2 Σ|W|²`, divided by `N`
@@ -77,11 +97,7 @@ impl Mlp {
         let last = self.layers.len() - 1;
 
         // δ_L = p - onehot(y)
-        let mut delta = rows_mut(&mut ws.deltas[last], n);
-        delta.assign(&ws.probs.slice(s![..n, ..]));
-        for (row, &label) in y.iter().enumerate() {
-            delta[[row, label]] -= 1.0;
-        }
+        softmax_delta_into(ws.probs.slice(s![..n, ..]), y, rows_mut(&mut ws.deltas[last], n));
 
         for l in (0..=last).rev() {
             let (lower, upper) = ws.deltas.split_at_mut(l);
@@ -90,14 +106,18 @@ impl Mlp {
             let grad = &mut grads.layers[l];
 
             // dW_l = a_{l-1}ᵀ δ_l,  db_l = Σ_n δ_l
-            matmul_into(input.t(), delta, grad.weights.view_mut());
-            column_sums_into(delta, grad.bias.view_mut());
+            weight_gradients_into(input, delta, grad.weights.view_mut(), grad.bias.view_mut());
 
             // δ_{l-1} = (δ_l W_lᵀ) ⊙ f'(a_{l-1})
             if l > 0 {
                 let mut below = rows_mut(&mut lower[l - 1], n);
-                matmul_into(delta, self.layers[l].weights.t(), below.view_mut());
-                self.activation.derivative_mul_in_place(below, input);
+                let weights = self.layers[l].weights.view();
+                if self.activation == Activation::Tanh {
+                    backprop_deltas_into(delta, weights, Some(input), below);
+                } else {
+                    backprop_deltas_into(delta, weights, None, below.view_mut());
+                    self.activation.derivative_mul_in_place(below, input);
+                }
             }
         }
 

@@ -20,6 +20,8 @@ pub struct Workspace {
     pub(super) deltas: Vec<Array2<f64>>,
     /// Per-row cross-entropy terms, summed pairwise as numpy does.
     pub(super) loss_terms: Vec<f64>,
+    /// Approximate `tanh` and `exp` (the opt-in fast mode) instead of the C library's.
+    pub(super) fast: bool,
 }
 
 impl Workspace {
@@ -42,7 +44,21 @@ impl Workspace {
             probs: Array2::zeros((capacity, classes)),
             deltas,
             loss_terms: vec![0.0; capacity],
+            fast: false,
         }
+    }
+
+    /// Switches the fast mode on or off. In fast mode the forward pass uses the vectorised
+    /// approximations of `moons_linalg::fast` for `tanh` and `exp` (absolute error below
+    /// `moons_linalg::fast::TANH_MAX_ABS_ERROR` per activation): several times faster, no
+    /// longer numpy's bits. Off by default.
+    pub fn set_fast(&mut self, fast: bool) {
+        self.fast = fast;
+    }
+
+    /// Whether the fast mode is on.
+    pub fn is_fast(&self) -> bool {
+        self.fast
     }
 
     /// The largest batch this workspace holds.

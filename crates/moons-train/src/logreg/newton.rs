@@ -25,7 +25,12 @@ const MAX_HALVINGS: usize = 60;
 
 /// Minimises `objective` from `theta` until scikit-learn's scaled gradient is at most `tol`
 /// in every entry, or `max_iter` Newton steps have been taken.
-pub(crate) fn minimise(objective: &Objective<'_>, mut theta: Vec<f64>, tol: f64, max_iter: usize) -> Solution {
+pub(crate) fn minimise(
+    objective: &Objective<'_>,
+    mut theta: Vec<f64>,
+    tol: f64,
+    max_iter: usize,
+) -> Solution {
     let scale = objective.scale();
     let mut iterations = 0;
     loop {
@@ -51,9 +56,23 @@ pub(crate) fn minimise(objective: &Objective<'_>, mut theta: Vec<f64>, tol: f64,
         let Some(direction) = newton_direction(derivs.hessian, &derivs.gradient, n) else {
             return stop(Some("the Hessian is not positive definite".into()), theta);
         };
-        let slope: f64 = direction.iter().zip(&derivs.gradient).map(|(d, g)| d * g).sum();
-        let Some(next) = line_search(objective, &theta, &direction, derivs.value, slope, gradient_max) else {
-            return stop(Some("the line search found no decrease (rounding limit)".into()), theta);
+        let slope: f64 = direction
+            .iter()
+            .zip(&derivs.gradient)
+            .map(|(d, g)| d * g)
+            .sum();
+        let Some(next) = line_search(
+            objective,
+            &theta,
+            &direction,
+            derivs.value,
+            slope,
+            gradient_max,
+        ) else {
+            return stop(
+                Some("the line search found no decrease (rounding limit)".into()),
+                theta,
+            );
         };
         theta = next;
         iterations += 1;
@@ -74,7 +93,11 @@ fn line_search(
     let flat = 64.0 * f64::EPSILON * value.abs().max(1.0);
     let mut t = 1.0;
     for _ in 0..MAX_HALVINGS {
-        let candidate: Vec<f64> = theta.iter().zip(direction).map(|(x, d)| t * d + x).collect();
+        let candidate: Vec<f64> = theta
+            .iter()
+            .zip(direction)
+            .map(|(x, d)| t * d + x)
+            .collect();
         let new_value = objective.value(&candidate);
         if new_value.is_finite() {
             if new_value <= value + ARMIJO * t * slope {
@@ -95,7 +118,9 @@ fn line_search(
 /// Solves `H d = -g`; when rounding makes `H` lose definiteness (probabilities saturated at
 /// 0 or 1), retries with a growing ridge on the diagonal.
 fn newton_direction(hessian: Vec<f64>, gradient: &[f64], n: usize) -> Option<Vec<f64>> {
-    let diag_max = (0..n).map(|i| hessian[i * (n + 1)].abs()).fold(0.0, f64::max);
+    let diag_max = (0..n)
+        .map(|i| hessian[i * (n + 1)].abs())
+        .fold(0.0, f64::max);
     let mut ridge = 0.0;
     for _ in 0..20 {
         let mut h = hessian.clone();
@@ -106,7 +131,11 @@ fn newton_direction(hessian: Vec<f64>, gradient: &[f64], n: usize) -> Option<Vec
             let rhs: Vec<f64> = gradient.iter().map(|g| -g).collect();
             return Some(cholesky_solve(&l, n, rhs));
         }
-        ridge = if ridge == 0.0 { 1e-12 * diag_max.max(1.0) } else { ridge * 10.0 };
+        ridge = if ridge == 0.0 {
+            1e-12 * diag_max.max(1.0)
+        } else {
+            ridge * 10.0
+        };
     }
     None
 }
@@ -178,7 +207,14 @@ mod tests {
 
     #[test]
     fn the_gradient_vanishes_at_the_solution() {
-        let x = array![[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0], [0.1, 0.1], [1.0, 1.0], [-1.0, 0.3]];
+        let x = array![
+            [0.5, -1.0],
+            [1.5, 0.25],
+            [-0.75, 2.0],
+            [0.1, 0.1],
+            [1.0, 1.0],
+            [-1.0, 0.3]
+        ];
         let y = array![0, 1, 1, 0, 1, 0];
         for c in [1e-4, 1.0, 1e4] {
             let obj = Objective::new(x.view(), y.view(), c, 1);
@@ -191,7 +227,14 @@ mod tests {
 
     #[test]
     fn multinomial_solution_has_zero_gradient_and_centred_intercepts() {
-        let x = array![[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0], [0.1, 0.1], [1.0, 1.0], [-1.0, 0.3]];
+        let x = array![
+            [0.5, -1.0],
+            [1.5, 0.25],
+            [-0.75, 2.0],
+            [0.1, 0.1],
+            [1.0, 1.0],
+            [-1.0, 0.3]
+        ];
         let y = array![0, 1, 2, 0, 1, 2];
         let obj = Objective::new(x.view(), y.view(), 3.0, 3);
         let sol = minimise(&obj, vec![0.0; 9], 1e-12, 100);
@@ -200,7 +243,10 @@ mod tests {
         assert!(intercepts.abs() < 1e-12);
         for j in 0..2 {
             let column: f64 = sol.theta.chunks(3).map(|r| r[j]).sum();
-            assert!(column.abs() < 1e-10, "coefficient column {j} sums to {column}");
+            assert!(
+                column.abs() < 1e-10,
+                "coefficient column {j} sums to {column}"
+            );
         }
     }
 

@@ -73,6 +73,18 @@ impl<'a> Objective<'a> {
         self.evaluate(theta, false).gradient
     }
 
+    /// The gradient of scikit-learn's objective (without the gauge term).
+    pub fn sklearn_gradient(&self, theta: &[f64]) -> Vec<f64> {
+        let mut gradient = self.gradient(theta);
+        if self.rows > 1 {
+            let (s, block) = (self.intercept_sum(theta), self.block());
+            for k in 0..self.rows {
+                gradient[k * block + block - 1] -= s;
+            }
+        }
+        gradient
+    }
+
     /// Value, gradient and Hessian.
     pub fn derivatives(&self, theta: &[f64]) -> Derivatives {
         self.evaluate(theta, true)
@@ -84,7 +96,10 @@ impl<'a> Objective<'a> {
         let xi = self.x.row(i);
         for (k, zk) in z.iter_mut().enumerate() {
             let w = &theta[k * block..(k + 1) * block];
-            *zk = xi.iter().zip(w).fold(w[d], |acc, (&x, &w)| x.mul_add(w, acc));
+            *zk = xi
+                .iter()
+                .zip(w)
+                .fold(w[d], |acc, (&x, &w)| x.mul_add(w, acc));
         }
     }
 
@@ -101,7 +116,11 @@ impl<'a> Objective<'a> {
     fn loss(&self, z: &[f64], label: usize) -> f64 {
         if self.rows == 1 {
             let z = z[0];
-            let softplus = if z > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() };
+            let softplus = if z > 0.0 {
+                z + (-z).exp().ln_1p()
+            } else {
+                z.exp().ln_1p()
+            };
             softplus - if label == 1 { z } else { 0.0 }
         } else {
             log_sum_exp(z) - z[label]
@@ -254,12 +273,18 @@ mod tests {
             up[j] += h;
             down[j] -= h;
             let numeric = (obj.value(&up) - obj.value(&down)) / (2.0 * h);
-            assert!((numeric - derivs.gradient[j]).abs() < 1e-5 * (1.0 + numeric.abs()), "gradient {j}");
+            assert!(
+                (numeric - derivs.gradient[j]).abs() < 1e-5 * (1.0 + numeric.abs()),
+                "gradient {j}"
+            );
             let (gu, gd) = (obj.gradient(&up), obj.gradient(&down));
             for i in 0..n {
                 let numeric = (gu[i] - gd[i]) / (2.0 * h);
                 let exact = derivs.hessian[i * n + j];
-                assert!((numeric - exact).abs() < 1e-5 * (1.0 + numeric.abs()), "hessian {i},{j}");
+                assert!(
+                    (numeric - exact).abs() < 1e-5 * (1.0 + numeric.abs()),
+                    "hessian {i},{j}"
+                );
             }
         }
         assert!((derivs.value - obj.value(theta)).abs() < 1e-12 * (1.0 + derivs.value.abs()));
@@ -275,7 +300,13 @@ mod tests {
 
     #[test]
     fn multinomial_derivatives_match_finite_differences() {
-        let x = array![[0.5, -1.0], [1.5, 0.25], [-0.75, 2.0], [0.1, 0.1], [1.0, 1.0]];
+        let x = array![
+            [0.5, -1.0],
+            [1.5, 0.25],
+            [-0.75, 2.0],
+            [0.1, 0.1],
+            [1.0, 1.0]
+        ];
         let y = array![0, 1, 2, 0, 2];
         let obj = Objective::new(x.view(), y.view(), 0.7, 3);
         finite_difference_check(&obj, &[0.3, -0.7, 0.2, 0.1, 0.4, -0.5, -0.2, 0.6, 0.9]);

@@ -1,7 +1,7 @@
 //! `LogisticRegression(C, tol, max_iter)`: one fit at a fixed `C`.
 
 use moons_datasets::Dataset;
-use moons_models::LogisticRegression;
+use moons_models::{Classifier, LogisticRegression};
 use ndarray::{Array1, Array2};
 use serde::Serialize;
 
@@ -82,8 +82,49 @@ impl LogisticRegressionParams {
         Ok(())
     }
 
+    /// scikit-learn's objective `C Σ loss + ½ |W|²` of `model` on `data`, and the largest
+    /// entry of its scaled gradient `∇F / (C n)` (what scikit-learn's `tol` bounds): a way to
+    /// check any solution, ours or scikit-learn's, against the optimum.
+    pub fn evaluate(
+        &self,
+        data: &Dataset,
+        model: &LogisticRegression,
+    ) -> Result<(f64, f64), TrainError> {
+        self.validate()?;
+        let rows = check_data(data)?;
+        model.check_input(data.x())?;
+        if model.coef().nrows() != rows {
+            return Err(invalid(
+                "model",
+                format!("{} coefficient rows", model.coef().nrows()),
+                format!("{rows} for this data's classes"),
+            ));
+        }
+        let theta: Vec<f64> = model
+            .coef()
+            .rows()
+            .into_iter()
+            .zip(model.intercept())
+            .flat_map(|(w, &b)| {
+                w.iter()
+                    .copied()
+                    .chain(std::iter::once(b))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let objective = Objective::new(data.x(), data.y(), self.c, rows);
+        let gradient = objective.sklearn_gradient(&theta);
+        let gradient_max = gradient.iter().fold(0.0f64, |m, g| m.max(g.abs())) / objective.scale();
+        Ok((objective.sklearn_value(&theta), gradient_max))
+    }
+
     /// Fits from `init` (a warm start in the layout of [`Objective`]) without re-validating.
-    pub(crate) fn solve(&self, data: &Dataset, rows: usize, init: Option<Vec<f64>>) -> (Solution, f64) {
+    pub(crate) fn solve(
+        &self,
+        data: &Dataset,
+        rows: usize,
+        init: Option<Vec<f64>>,
+    ) -> (Solution, f64) {
         let objective = Objective::new(data.x(), data.y(), self.c, rows);
         let theta = init.unwrap_or_else(|| vec![0.0; objective.n_params()]);
         let solution = minimise(&objective, theta, self.tol, self.max_iter);
@@ -138,11 +179,19 @@ pub(crate) fn check_data(data: &Dataset) -> Result<usize, TrainError> {
         return Err(invalid("features", 0, "at least one feature column"));
     }
     if data.features.iter().any(|v| !v.is_finite()) {
-        return Err(invalid("features", "a non-finite value", "finite numbers only"));
+        return Err(invalid(
+            "features",
+            "a non-finite value",
+            "finite numbers only",
+        ));
     }
     let counts = data.class_counts();
     if counts.len() < 2 {
-        return Err(invalid("labels", "a single class", "samples of at least 2 classes"));
+        return Err(invalid(
+            "labels",
+            "a single class",
+            "samples of at least 2 classes",
+        ));
     }
     if let Some(empty) = counts.iter().position(|&c| c == 0) {
         return Err(invalid(
@@ -155,7 +204,11 @@ pub(crate) fn check_data(data: &Dataset) -> Result<usize, TrainError> {
 }
 
 /// Splits `θ` (rows of `[w, b]`) into scikit-learn's `coef_` and `intercept_`.
-pub(crate) fn to_model(theta: &[f64], rows: usize, n_features: usize) -> Result<LogisticRegression, TrainError> {
+pub(crate) fn to_model(
+    theta: &[f64],
+    rows: usize,
+    n_features: usize,
+) -> Result<LogisticRegression, TrainError> {
     let block = n_features + 1;
     let mut coef = Array2::zeros((rows, n_features));
     let mut intercept = Array1::zeros(rows);

@@ -1,0 +1,99 @@
+//! `moons sweep`: the seed's hidden-layer-size experiment, one line per width.
+
+use anyhow::Result;
+use moons_datasets::Dataset;
+use moons_models::Classifier;
+use moons_train::{hidden_size_sweep, FittedNetwork, SeedNetwork};
+use serde::Serialize;
+
+use crate::args::SweepArgs;
+
+/// One width's outcome, as printed and as `--json` writes it.
+#[derive(Debug, Serialize)]
+pub(crate) struct SweepLine {
+    pub hidden: usize,
+    /// Loss after the last pass.
+    pub final_loss: f64,
+    pub train_accuracy: f64,
+}
+
+pub fn run(args: &SweepArgs) -> Result<()> {
+    let data = super::load_data(&args.data)?;
+    let base = SeedNetwork {
+        init_seed: args.data.seed,
+        learning_rate: args.lr,
+        reg_lambda: args.reg,
+        passes: args.passes,
+        ..SeedNetwork::default()
+    };
+    let runs = hidden_size_sweep(&data, &args.hidden, &base)?;
+    let lines = summarize(&args.hidden, &runs);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&lines)?);
+    } else {
+        print_table(&lines);
+    }
+    if let Some(path) = &args.plot {
+        plot(&args.hidden, &runs, &data, path)?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// One line per width.
+pub(crate) fn summarize(hidden: &[usize], runs: &[FittedNetwork]) -> Vec<SweepLine> {
+    hidden
+        .iter()
+        .zip(runs)
+        .map(|(&hidden, run)| SweepLine {
+            hidden,
+            final_loss: final_loss(run),
+            train_accuracy: run.train_accuracy,
+        })
+        .collect()
+}
+
+/// The loss after the very last pass (the last report may be up to `report_every` earlier).
+pub(crate) fn final_loss(run: &FittedNetwork) -> f64 {
+    run.history
+        .tail
+        .last()
+        .or(run.history.reports.last())
+        .map_or(f64::NAN, |r| r.loss)
+}
+
+/// `H = 3    loss 0.070758    training accuracy 0.975`, aligned.
+pub(crate) fn print_table(lines: &[SweepLine]) {
+    let width = lines
+        .iter()
+        .map(|l| l.hidden.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for line in lines {
+        println!(
+            "H = {:<width$}   loss {:.6}   training accuracy {}",
+            line.hidden, line.final_loss, line.train_accuracy
+        );
+    }
+}
+
+/// The seed's last figure: one decision-boundary panel per width.
+pub(crate) fn plot(
+    hidden: &[usize],
+    runs: &[FittedNetwork],
+    data: &Dataset,
+    path: &std::path::Path,
+) -> Result<()> {
+    let panels: Vec<(String, &dyn Classifier)> = hidden
+        .iter()
+        .zip(runs)
+        .map(|(h, run)| {
+            (
+                format!("Hidden Layer size {h}"),
+                &run.model as &dyn Classifier,
+            )
+        })
+        .collect();
+    moons_viz::plot_boundary_grid(&panels, data, path)?;
+    Ok(())
+}

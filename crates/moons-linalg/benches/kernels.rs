@@ -1,0 +1,56 @@
+//! The fused kernels on the shapes: tall-skinny `N x H` with tiny `H` (the seed's
+//! N = 200, H = 3) and large `N x 64`. `cargo bench -p moons-linalg --bench kernels`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use moons_linalg::{affine_into, backprop_deltas_into, softmax_rows_into, weight_gradients_into, LayerActivation};
+use ndarray::{Array1, Array2};
+
+fn pseudo_random(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
+    let mut s = seed;
+    Array2::from_shape_fn((rows, cols), |_| {
+        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2.0
+    })
+}
+
+fn shapes(c: &mut Criterion) {
+    for (n, h) in [(200usize, 3usize), (100_000, 64)] {
+        let x = pseudo_random(n, 2, 1);
+        let w1 = pseudo_random(2, h, 2);
+        let b1 = Array1::zeros(h);
+        let w2 = pseudo_random(h, 2, 3);
+        let b2 = Array1::zeros(2);
+        let mut a1 = Array2::zeros((n, h));
+        let mut z2 = Array2::zeros((n, 2));
+        let mut p = Array2::zeros((n, 2));
+        let mut d2 = Array2::zeros((n, h));
+        let mut dw1 = Array2::zeros((2, h));
+        let mut db1 = Array1::zeros(h);
+        let mut group = c.benchmark_group(format!("N={n} H={h}"));
+        if n > 1000 {
+            group.sample_size(10);
+        }
+        for (name, act) in [("affine+tanh", LayerActivation::Tanh), ("affine+fast tanh", LayerActivation::FastTanh)] {
+            group.bench_function(name, |b| {
+                b.iter(|| affine_into(x.view(), w1.view(), b1.view(), act, a1.view_mut()))
+            });
+        }
+        group.bench_function("affine (H -> 2)", |b| {
+            b.iter(|| affine_into(a1.view(), w2.view(), b2.view(), LayerActivation::Identity, z2.view_mut()))
+        });
+        group.bench_function("softmax", |b| b.iter(|| softmax_rows_into(z2.view(), p.view_mut())));
+        group.bench_function("delta below (tanh)", |b| {
+            b.iter(|| backprop_deltas_into(p.view(), w2.view(), Some(a1.view()), d2.view_mut()))
+        });
+        group.bench_function("weight gradients (X^T delta)", |b| {
+            b.iter(|| weight_gradients_into(x.view(), d2.view(), dw1.view_mut(), db1.view_mut()))
+        });
+        group.finish();
+        black_box((&a1, &p, &dw1));
+    }
+}
+
+criterion_group!(benches, shapes);
+criterion_main!(benches);

@@ -1,0 +1,244 @@
+//! The backward pass, fused: output deltas, weight and bias gradients, and deltas one layer
+//! down, each written into a caller-owned buffer.
+//!
+//! Every gradient entry keeps numpy's arithmetic: `dW = aᵀ δ` is one fused multiply-add
+//! chain per entry over the rows in order, `db = Σ_n δ` adds rows in order, and the deltas one
+//! layer down are chains over the layer's outputs. Threads split *which* entries they compute
+//! (rows of `dW`, rows of the deltas), never one entry's chain, so the bits do not depend on
+//! the thread count.
+
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use rayon::prelude::*;
+
+use crate::dispatch::{dispatched, rows_per_task, PARALLEL_MIN_WORK};
+use crate::{column_sums_into, matmul_into, tanh_derivative_mul_in_place};
+
+/// `delta = probs - onehot(labels)`: the gradient of the summed cross-entropy with respect to
+/// the logits (the seed's `delta3 = probs; delta3[range(N), y] -= 1`).
+///
+/// # Panics
+/// If the shapes differ or a label is not a column of `probs`.
+pub fn softmax_delta_into(probs: ArrayView2<'_, f64>, labels: ArrayView1<'_, usize>, mut delta: ArrayViewMut2<'_, f64>) {
+    assert_eq!(probs.dim(), delta.dim(), "softmax delta: output has the wrong shape");
+    assert_eq!(labels.len(), probs.nrows(), "softmax delta: one label per row");
+    delta.assign(&probs);
+    for (row, &label) in labels.iter().enumerate() {
+        delta[[row, label]] -= 1.0;
+    }
+}
+
+/// `dw = inputᵀ · delta` and `db = Σ_rows delta`: a layer's weight and bias gradients
+/// (summed over the batch, as the seed does).
+///
+/// `input` is `m x k`, `delta` `m x n`, `dw` `k x n`, `db` `n`. Equal, bit for bit, to
+/// `matmul_into(input.t(), delta, dw)` and `column_sums_into(delta, db)`.
+///
+/// # Panics
+/// If the shapes do not match.
+pub fn weight_gradients_into(
+    input: ArrayView2<'_, f64>,
+    delta: ArrayView2<'_, f64>,
+    mut dw: ArrayViewMut2<'_, f64>,
+    mut db: ArrayViewMut1<'_, f64>,
+) {
+    let (m, k) = input.dim();
+    let n = delta.ncols();
+    assert_eq!(delta.nrows(), m, "weight gradients: input and delta have different rows");
+    assert_eq!(dw.dim(), (k, n), "weight gradients: dw has the wrong shape");
+    assert_eq!(db.len(), n, "weight gradients: db has the wrong length");
+    if let (Some(a), Some(d), Some(g), Some(s)) = (input.as_slice(), delta.as_slice(), dw.as_slice_mut(), db.as_slice_mut()) {
+        if k > 0 && n > 0 {
+            gradient_sums(a, d, g, s, k, n);
+            return;
+        }
+    }
+    matmul_into(input.t(), delta, dw);
+    column_sums_into(delta, db);
+}
+
+fn gradient_sums(a: &[f64], d: &[f64], dw: &mut [f64], db: &mut [f64], k: usize, n: usize) {
+    let m = d.len() / n;
+    let work = m.saturating_mul(k * n);
+    if work < PARALLEL_MIN_WORK || rayon::current_num_threads() < 2 {
+        dw.fill(0.0);
+        weight_sums(a, d, dw, k, n, 0);
+        column_sums(d, db);
+        return;
+    }
+    // Split the rows of dw (one per input unit); each task runs the full chain over the batch
+    // for its entries. The bias sums are one more task.
+    let per_task = k.div_ceil(rayon::current_num_threads() * 2).max(1);
+    rayon::join(
+        || {
+            dw.par_chunks_mut(per_task * n).enumerate().for_each(|(t, block)| {
+                block.fill(0.0);
+                weight_sums(a, d, block, k, n, t * per_task);
+            })
+        },
+        || column_sums(d, db),
+    );
+}
+
+dispatched! {
+    /// `dw[p - first, j] = chain_i fma(a[i, p], d[i, j], ·)` for the rows `first..` of dw that
+    /// `dw` holds; rows of the batch in order, all entries advancing together.
+    fn weight_sums(a: &[f64], d: &[f64], dw: &mut [f64], k: usize, n: usize, first: usize) {
+        let units = dw.len() / n;
+        for (a_r, d_r) in a.chunks_exact(k).zip(d.chunks_exact(n)) {
+            for (ap, dw_p) in a_r[first..first + units].iter().zip(dw.chunks_exact_mut(n)) {
+                for (g, &dj) in dw_p.iter_mut().zip(d_r) {
+                    *g = ap.mul_add(dj, *g);
+                }
+            }
+        }
+    }
+}
+
+dispatched! {
+    /// `np.sum(d, axis=0)`: rows added in order, from zero.
+    fn column_sums(d: &[f64], out: &mut [f64]) {
+        out.fill(0.0);
+        for d_r in d.chunks_exact(out.len()) {
+            for (s, &x) in out.iter_mut().zip(d_r) {
+                *s += x;
+            }
+        }
+    }
+}
+
+/// `below = (delta · weightsᵀ) ⊙ (1 - a²)`: the deltas one layer down through a tanh layer
+/// whose outputs are `a` (the seed's `delta2 = delta3.dot(W2.T) * (1 - np.power(a1, 2))`).
+/// With `a = None` no activation derivative is applied (`below = delta · weightsᵀ`).
+///
+/// `delta` is `m x c`, `weights` `h x c`, `a` and `below` `m x h`. Equal, bit for bit, to
+/// `matmul_into(delta, weights.t(), below)` followed by `tanh_derivative_mul_in_place`.
+///
+/// # Panics
+/// If the shapes do not match.
+pub fn backprop_deltas_into(
+    delta: ArrayView2<'_, f64>,
+    weights: ArrayView2<'_, f64>,
+    a: Option<ArrayView2<'_, f64>>,
+    mut below: ArrayViewMut2<'_, f64>,
+) {
+    let (m, c) = delta.dim();
+    let h = weights.nrows();
+    assert_eq!(weights.ncols(), c, "backprop: delta and weights have different outputs");
+    assert_eq!(below.dim(), (m, h), "backprop: output has the wrong shape");
+    if let Some(a) = &a {
+        assert_eq!(a.dim(), (m, h), "backprop: activations have the wrong shape");
+    }
+    let a_slice = a.as_ref().map(|a| a.as_slice());
+    if let (Some(d), Some(w), Some(b), false) = (delta.as_slice(), weights.as_slice(), below.as_slice_mut(), a_slice == Some(None)) {
+        if c > 0 && h > 0 {
+            backprop_rows(d, w, a_slice.flatten(), b, c, h);
+            return;
+        }
+    }
+    matmul_into(delta, weights.t(), below.view_mut());
+    if let Some(a) = a {
+        tanh_derivative_mul_in_place(below, a);
+    }
+}
+
+fn backprop_rows(d: &[f64], w: &[f64], a: Option<&[f64]>, below: &mut [f64], c: usize, h: usize) {
+    let rows = below.len() / h;
+    match (rows_per_task(rows, h * (c + 2)), a) {
+        (None, Some(a)) => backprop_block_tanh(d, w, a, below, c, h),
+        (None, None) => backprop_block(d, w, below, c, h),
+        (Some(chunk), Some(a)) => below
+            .par_chunks_mut(chunk * h)
+            .zip(d.par_chunks(chunk * c))
+            .zip(a.par_chunks(chunk * h))
+            .for_each(|((b, d), a)| backprop_block_tanh(d, w, a, b, c, h)),
+        (Some(chunk), None) => below
+            .par_chunks_mut(chunk * h)
+            .zip(d.par_chunks(chunk * c))
+            .for_each(|(b, d)| backprop_block(d, w, b, c, h)),
+    }
+}
+
+#[inline(always)]
+fn delta_below_row(d_r: &[f64], w: &[f64], b_r: &mut [f64], c: usize) {
+    for (b, w_j) in b_r.iter_mut().zip(w.chunks_exact(c)) {
+        let mut acc = 0.0f64;
+        for (&dc, &wc) in d_r.iter().zip(w_j) {
+            acc = dc.mul_add(wc, acc);
+        }
+        *b = acc;
+    }
+}
+
+dispatched! {
+    fn backprop_block_tanh(d: &[f64], w: &[f64], a: &[f64], below: &mut [f64], c: usize, h: usize) {
+        for ((d_r, a_r), b_r) in d.chunks_exact(c).zip(a.chunks_exact(h)).zip(below.chunks_exact_mut(h)) {
+            delta_below_row(d_r, w, b_r, c);
+            for (b, &aj) in b_r.iter_mut().zip(a_r) {
+                *b *= 1.0 - aj * aj;
+            }
+        }
+    }
+}
+
+dispatched! {
+    fn backprop_block(d: &[f64], w: &[f64], below: &mut [f64], c: usize, h: usize) {
+        for (d_r, b_r) in d.chunks_exact(c).zip(below.chunks_exact_mut(h)) {
+            delta_below_row(d_r, w, b_r, c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array1, Array2};
+
+    fn pseudo_random(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
+        let mut s = seed;
+        Array2::from_shape_fn((rows, cols), |_| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2.0
+        })
+    }
+
+    fn same_bits<'a>(a: impl IntoIterator<Item = &'a f64>, b: impl IntoIterator<Item = &'a f64>) -> bool {
+        a.into_iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+    }
+
+    #[test]
+    fn fused_backward_equals_the_separate_kernels() {
+        for (m, k, n) in [(1, 1, 1), (200, 2, 3), (200, 3, 2), (70, 64, 2), (5000, 2, 64), (5000, 64, 2), (300, 7, 9)] {
+            let a = pseudo_random(m, k, 1);
+            let d = pseudo_random(m, n, 2);
+            let mut dw = Array2::from_elem((k, n), f64::NAN);
+            let mut db = Array1::from_elem(n, f64::NAN);
+            weight_gradients_into(a.view(), d.view(), dw.view_mut(), db.view_mut());
+            let mut dw_ref = Array2::zeros((k, n));
+            let mut db_ref = Array1::zeros(n);
+            matmul_into(a.t(), d.view(), dw_ref.view_mut());
+            column_sums_into(d.view(), db_ref.view_mut());
+            assert!(same_bits(&dw, &dw_ref) && same_bits(&db, &db_ref), "gradients m={m} k={k} n={n}");
+
+            // The deltas below a layer with k inputs and n outputs.
+            let w = pseudo_random(k, n, 3);
+            let act = pseudo_random(m, k, 4).mapv(f64::tanh);
+            let mut below = Array2::zeros((m, k));
+            backprop_deltas_into(d.view(), w.view(), Some(act.view()), below.view_mut());
+            let mut below_ref = Array2::zeros((m, k));
+            matmul_into(d.view(), w.t(), below_ref.view_mut());
+            let plain = below_ref.clone();
+            tanh_derivative_mul_in_place(below_ref.view_mut(), act.view());
+            assert!(same_bits(&below, &below_ref), "tanh deltas m={m} k={k} n={n}");
+            backprop_deltas_into(d.view(), w.view(), None, below.view_mut());
+            assert!(same_bits(&below, &plain), "linear deltas m={m} k={k} n={n}");
+        }
+    }
+
+    #[test]
+    fn softmax_delta_subtracts_one_at_the_label() {
+        let p = ndarray::array![[0.25, 0.75], [0.5, 0.5]];
+        let mut d = Array2::zeros((2, 2));
+        softmax_delta_into(p.view(), ndarray::array![1, 0].view(), d.view_mut());
+        assert_eq!(d, ndarray::array![[0.25, -0.25], [-0.5, 0.5]]);
+    }
+}

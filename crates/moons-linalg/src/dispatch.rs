@@ -1,0 +1,84 @@
+//! Runtime CPU-feature dispatch and the rules for splitting work across threads.
+//!
+//! Every hot loop is compiled twice from one `#[inline(always)]` body: once inside a
+//! `#[target_feature(enable = "fma,avx2")]` function, where `f64::mul_add` becomes the
+//! hardware instruction and loops widen to 256-bit vectors, and once as plain code for any
+//! other CPU. Both compute the same bits: `mul_add` rounds once wherever it runs, and no
+//! loop reassociates a sum (LLVM never does so for floats without fast-math flags).
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+const UNKNOWN: u8 = 0;
+const PLAIN: u8 = 1;
+const FMA: u8 = 2;
+
+static FEATURES: AtomicU8 = AtomicU8::new(UNKNOWN);
+
+/// True when the CPU has FMA and AVX2, detected once and then cached.
+pub fn has_fma_avx2() -> bool {
+    match FEATURES.load(Ordering::Relaxed) {
+        FMA => true,
+        PLAIN => false,
+        _ => {
+            let found = detect();
+            FEATURES.store(if found { FMA } else { PLAIN }, Ordering::Relaxed);
+            found
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn detect() -> bool {
+    is_x86_feature_detected!("fma") && is_x86_feature_detected!("avx2")
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn detect() -> bool {
+    false
+}
+
+/// Defines a function whose body is compiled twice (FMA/AVX2 and plain) and picks one at run
+/// time. The body must be safe code; the only `unsafe` is the call into the feature-gated copy.
+macro_rules! dispatched {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident $(<const $g:ident : usize>)? ($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
+        $(#[$attr])*
+        $vis fn $name $(<const $g: usize>)? ($($arg: $ty),*) $(-> $ret)? {
+            #[inline(always)]
+            fn body $(<const $g: usize>)? ($($arg: $ty),*) $(-> $ret)? $body
+
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "fma,avx2")]
+            unsafe fn with_fma $(<const $g: usize>)? ($($arg: $ty),*) $(-> $ret)? {
+                body $(::<$g>)? ($($arg),*)
+            }
+
+            #[cfg(target_arch = "x86_64")]
+            if $crate::dispatch::has_fma_avx2() {
+                // SAFETY: `with_fma` only requires the CPU features that `has_fma_avx2` has
+                // just confirmed are present.
+                return unsafe { with_fma $(::<$g>)? ($($arg),*) };
+            }
+            body $(::<$g>)? ($($arg),*)
+        }
+    };
+}
+pub(crate) use dispatched;
+
+/// Below this many multiply-adds (or activations weighted alike) a kernel runs on the calling
+/// thread: waking a second core costs more than the work.
+pub(crate) const PARALLEL_MIN_WORK: usize = 1 << 16;
+
+/// Rows per parallel task for a row-independent kernel: enough tasks to balance the cores,
+/// each large enough to amortise the hand-off. Which rows a task gets never changes a result,
+/// because every output row is computed from its own input row alone.
+pub(crate) fn rows_per_task(rows: usize, work_per_row: usize) -> Option<usize> {
+    if rows.saturating_mul(work_per_row.max(1)) < PARALLEL_MIN_WORK {
+        return None;
+    }
+    let threads = rayon::current_num_threads();
+    if threads < 2 {
+        return None;
+    }
+    let min_rows = (PARALLEL_MIN_WORK / 4 / work_per_row.max(1)).max(16);
+    Some(rows.div_ceil(threads * 4).max(min_rows))
+}

@@ -1,0 +1,58 @@
+//! One full-batch training pass (forward, backward, update) on the workloads, and the
+//! seed's hidden-size sweep. `cargo bench -p moons-train --bench training`.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use moons_datasets::{make_moons, Dataset, RandomState};
+use moons_models::{Activation, Gradients, Mlp, Workspace};
+use moons_train::{Fit, SeedNetwork};
+
+fn moons(n: usize) -> Dataset {
+    make_moons(n, 0.2, true, &mut RandomState::new(0)).expect("valid parameters")
+}
+
+fn one_pass(c: &mut Criterion, name: &str, n: usize, hidden: usize, fast: bool) {
+    let data = moons(n);
+    let mut model = Mlp::seed_init(2, &[hidden], 2, Activation::Tanh, &mut RandomState::new(0));
+    let mut ws = Workspace::new(&model, n);
+    ws.set_fast(fast);
+    let mut grads = Gradients::zeros_like(&model);
+    c.bench_function(name, |b| {
+        b.iter(|| {
+            model.forward(data.x(), &mut ws);
+            model.backward(data.x(), data.y(), 0.01, &mut ws, &mut grads);
+            model.apply_gradients(&grads, 0.01);
+            black_box(&model);
+        })
+    });
+}
+
+fn passes(c: &mut Criterion) {
+    one_pass(c, "W1 pass (N=200, H=3)", 200, 3, false);
+    one_pass(c, "W1 pass fast (N=200, H=3)", 200, 3, true);
+    let mut group = c.benchmark_group("large");
+    group.sample_size(10);
+    drop(group);
+    let mut slow = Criterion::default().sample_size(10);
+    one_pass(&mut slow, "W3 pass (N=100000, H=64)", 100_000, 64, false);
+    one_pass(&mut slow, "W3 pass fast (N=100000, H=64)", 100_000, 64, true);
+}
+
+fn sweep(c: &mut Criterion) {
+    let data = moons(200);
+    let mut group = c.benchmark_group("W2");
+    group.sample_size(10);
+    group.bench_function("sweep H in 1,2,3,4,5,20,50 x 20000 passes", |b| {
+        b.iter(|| {
+            [1, 2, 3, 4, 5, 20, 50].map(|hidden| {
+                let params = SeedNetwork { hidden, report_every: 20_000, ..SeedNetwork::default() };
+                black_box(params.fit(&data).expect("trains").train_accuracy)
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, passes, sweep);
+criterion_main!(benches);

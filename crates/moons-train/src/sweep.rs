@@ -1,0 +1,102 @@
+//! The seed's last experiment: the same network trained with several hidden-layer widths.
+
+use moons_datasets::Dataset;
+use rayon::prelude::*;
+
+use crate::{FittedNetwork, SeedNetwork, TrainError};
+
+/// The seed's widths: `hidden_layer_dimensions = [1, 2, 3, 4, 5, 20, 50]`.
+pub const SEED_HIDDEN_SIZES: [usize; 7] = [1, 2, 3, 4, 5, 20, 50];
+
+/// Trains `base` once per width in `hidden_sizes` (everything but `hidden` taken from `base`),
+/// the runs in parallel, the results in input order.
+///
+/// Every run is independent and single-threaded, so the results are bit-identical to training
+/// the widths one after another. When several runs fail, the error of the first failing width
+/// in input order is returned, whatever order the threads finished in.
+///
+/// ```
+/// use moons_datasets::{make_moons, RandomState};
+/// use moons_train::{hidden_size_sweep, SeedNetwork};
+///
+/// let data = make_moons(200, 0.20, true, &mut RandomState::new(0))?;
+/// let base = SeedNetwork { passes: 500, ..SeedNetwork::default() };
+/// let runs = hidden_size_sweep(&data, &[1, 3], &base)?;
+/// assert_eq!(runs[1].model.layers[0].outputs(), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn hidden_size_sweep(
+    data: &Dataset,
+    hidden_sizes: &[usize],
+    base: &SeedNetwork,
+) -> Result<Vec<FittedNetwork>, TrainError> {
+    // Refuse bad widths before spending time on the good ones.
+    for &hidden in hidden_sizes {
+        SeedNetwork {
+            hidden,
+            ..base.clone()
+        }
+        .validate()?;
+    }
+    let runs: Vec<Result<FittedNetwork, TrainError>> = hidden_sizes
+        .par_iter()
+        .map(|&hidden| {
+            SeedNetwork {
+                hidden,
+                ..base.clone()
+            }
+            .fit_with(data, |_| {})
+        })
+        .collect();
+    runs.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use moons_datasets::{make_moons, RandomState};
+
+    fn data() -> Dataset {
+        make_moons(200, 0.20, true, &mut RandomState::new(0)).unwrap()
+    }
+
+    #[test]
+    fn parallel_results_equal_sequential_ones_bit_for_bit() {
+        let data = data();
+        let base = SeedNetwork {
+            passes: 300,
+            report_every: 50,
+            ..SeedNetwork::default()
+        };
+        let sizes = [5, 1, 3, 2];
+        let parallel = hidden_size_sweep(&data, &sizes, &base).unwrap();
+        assert_eq!(parallel.len(), sizes.len());
+        for (run, &hidden) in parallel.iter().zip(&sizes) {
+            let alone = SeedNetwork {
+                hidden,
+                ..base.clone()
+            }
+            .fit_with(&data, |_| {})
+            .unwrap();
+            assert_eq!(run.model, alone.model, "H = {hidden}");
+            assert_eq!(run.history, alone.history, "H = {hidden}");
+            assert_eq!(run.train_accuracy.to_bits(), alone.train_accuracy.to_bits());
+        }
+    }
+
+    #[test]
+    fn a_bad_width_is_reported_before_training() {
+        let err = hidden_size_sweep(&data(), &[3, 0], &SeedNetwork::default()).unwrap_err();
+        assert!(matches!(
+            err,
+            TrainError::InvalidParameter { name: "hidden", .. }
+        ));
+    }
+
+    #[test]
+    fn no_widths_no_runs() {
+        assert!(hidden_size_sweep(&data(), &[], &SeedNetwork::default())
+            .unwrap()
+            .is_empty());
+    }
+}
