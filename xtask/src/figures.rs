@@ -238,18 +238,4 @@ mod tests {
             "stale figures {stale:?}: run `cargo xtask figures`"
         );
     }
-
-    #[test]
-    fn generating_twice_gives_identical_bytes() {
-        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        generate(a.path()).unwrap();
-        generate(b.path()).unwrap();
-        for name in FIGURE_FILES {
-            assert_eq!(
-                fs::read(a.path().join(name)).unwrap(),
-                fs::read(b.path().join(name)).unwrap(),
-                "{name}"
-            );
-        }
-    }
 }

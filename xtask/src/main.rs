@@ -3,12 +3,16 @@
 //! Each task lives in its own module with a `run(&[String])` entry point; add one by adding a
 //! module, a row to [`TASKS`] and an arm to the `match` in `main`.
 
+mod bench;
 mod figures;
 
 use anyhow::{bail, Result};
 
 /// `(name, one-line description)` of every task, for the usage message.
-const TASKS: &[(&str, &str)] = &[("figures", "regenerate docs/figures/ (--check: verify them)")];
+const TASKS: &[(&str, &str)] = &[
+    ("figures", "regenerate docs/figures/ (--check: verify them)"),
+    ("bench", "time ours against the seed's numpy code (--scaling: cost vs N and H)"),
+];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -18,6 +22,7 @@ fn main() -> Result<()> {
     };
     match task.as_str() {
         "figures" => figures::run(rest),
+        "bench" => bench::run(rest),
         other => bail!("unknown task '{other}'\n\n{}", usage()),
     }
 }

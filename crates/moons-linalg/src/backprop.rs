@@ -60,6 +60,9 @@ fn gradient_sums(a: &[f64], d: &[f64], dw: &mut [f64], db: &mut [f64], k: usize,
     let m = d.len() / n;
     let work = m.saturating_mul(k * n);
     if work < PARALLEL_MIN_WORK || rayon::current_num_threads() < 2 {
+        if k <= 4 && n <= 4 {
+            return small_gradient_sums(a, d, dw, db, k, n);
+        }
         dw.fill(0.0);
         weight_sums(a, d, dw, k, n, 0);
         column_sums(d, db);
@@ -79,6 +82,43 @@ fn gradient_sums(a: &[f64], d: &[f64], dw: &mut [f64], db: &mut [f64], k: usize,
     );
 }
 
+/// Tiny layers (the seed's `2 → 3 → 2`): every chain of `dw` and `db` in registers at once.
+fn small_gradient_sums(a: &[f64], d: &[f64], dw: &mut [f64], db: &mut [f64], k: usize, n: usize) {
+    macro_rules! by_shape {
+        ($(($kk:literal, $nn:literal)),*) => {
+            match (k, n) {
+                $(($kk, $nn) => fixed_sums::<{ $kk * 8 + $nn }>(a, d, dw, db),)*
+                _ => unreachable!("k and n are at most 4"),
+            }
+        };
+    }
+    by_shape!((1, 1), (1, 2), (1, 3), (1, 4), (2, 1), (2, 2), (2, 3), (2, 4), (3, 1), (3, 2), (3, 3), (3, 4), (4, 1), (4, 2), (4, 3), (4, 4));
+}
+
+dispatched! {
+    /// `dw` (`K x N`) and `db` (`N`) with `K = S / 8`, `N = S % 8` (one const parameter, as
+    /// the dispatch macro takes one), accumulated in local arrays the compiler keeps in
+    /// registers.
+    fn fixed_sums<const S: usize>(a: &[f64], d: &[f64], dw: &mut [f64], db: &mut [f64]) {
+        let (k, n) = (S / 8, S % 8);
+        let mut g = [[0.0f64; 4]; 4];
+        let mut s = [0.0f64; 4];
+        for (a_r, d_r) in a.chunks_exact(k).zip(d.chunks_exact(n)) {
+            for p in 0..k {
+                for j in 0..n {
+                    g[p][j] = a_r[p].mul_add(d_r[j], g[p][j]);
+                }
+            }
+            for j in 0..n {
+                s[j] += d_r[j];
+            }
+        }
+        for (p, dw_p) in dw.chunks_exact_mut(n).enumerate() {
+            dw_p.copy_from_slice(&g[p][..n]);
+        }
+        db.copy_from_slice(&s[..n]);
+    }
+}
 dispatched! {
     /// `dw[p - first, j] = chain_i fma(a[i, p], d[i, j], ·)` for the rows `first..` of dw that
     /// `dw` holds; rows of the batch in order, all entries advancing together.
@@ -143,47 +183,70 @@ pub fn backprop_deltas_into(
 
 fn backprop_rows(d: &[f64], w: &[f64], a: Option<&[f64]>, below: &mut [f64], c: usize, h: usize) {
     let rows = below.len() / h;
-    match (rows_per_task(rows, h * (c + 2)), a) {
-        (None, Some(a)) => backprop_block_tanh(d, w, a, below, c, h),
-        (None, None) => backprop_block(d, w, below, c, h),
-        (Some(chunk), Some(a)) => below
-            .par_chunks_mut(chunk * h)
-            .zip(d.par_chunks(chunk * c))
-            .zip(a.par_chunks(chunk * h))
-            .for_each(|((b, d), a)| backprop_block_tanh(d, w, a, b, c, h)),
-        (Some(chunk), None) => below
-            .par_chunks_mut(chunk * h)
-            .zip(d.par_chunks(chunk * c))
-            .for_each(|(b, d)| backprop_block(d, w, b, c, h)),
+    match rows_per_task(rows, h * (c + 2)) {
+        None => backprop_block(d, w, a, below, c, h),
+        Some(chunk) => match a {
+            Some(a) => below
+                .par_chunks_mut(chunk * h)
+                .zip(d.par_chunks(chunk * c))
+                .zip(a.par_chunks(chunk * h))
+                .for_each(|((b, d), a)| backprop_block(d, w, Some(a), b, c, h)),
+            None => below
+                .par_chunks_mut(chunk * h)
+                .zip(d.par_chunks(chunk * c))
+                .for_each(|(b, d)| backprop_block(d, w, None, b, c, h)),
+        },
     }
 }
 
-#[inline(always)]
-fn delta_below_row(d_r: &[f64], w: &[f64], b_r: &mut [f64], c: usize) {
-    for (b, w_j) in b_r.iter_mut().zip(w.chunks_exact(c)) {
-        let mut acc = 0.0f64;
-        for (&dc, &wc) in d_r.iter().zip(w_j) {
-            acc = dc.mul_add(wc, acc);
-        }
-        *b = acc;
+fn backprop_block(d: &[f64], w: &[f64], a: Option<&[f64]>, below: &mut [f64], c: usize, h: usize) {
+    // The chains run over the `c` outputs of the layer above; fixing `c` at compile time for
+    // the common small layers unrolls them.
+    match c {
+        1 => deltas_below::<1>(d, w, below, h),
+        2 => deltas_below::<2>(d, w, below, h),
+        3 => deltas_below::<3>(d, w, below, h),
+        4 => deltas_below::<4>(d, w, below, h),
+        _ => deltas_below_any(d, w, below, c, h),
+    }
+    if let Some(a) = a {
+        tanh_derivative_mul(below, a);
     }
 }
 
 dispatched! {
-    fn backprop_block_tanh(d: &[f64], w: &[f64], a: &[f64], below: &mut [f64], c: usize, h: usize) {
-        for ((d_r, a_r), b_r) in d.chunks_exact(c).zip(a.chunks_exact(h)).zip(below.chunks_exact_mut(h)) {
-            delta_below_row(d_r, w, b_r, c);
-            for (b, &aj) in b_r.iter_mut().zip(a_r) {
-                *b *= 1.0 - aj * aj;
+    fn deltas_below<const C: usize>(d: &[f64], w: &[f64], below: &mut [f64], h: usize) {
+        for (d_r, b_r) in d.chunks_exact(C).zip(below.chunks_exact_mut(h)) {
+            for (b, w_j) in b_r.iter_mut().zip(w.chunks_exact(C)) {
+                let mut acc = 0.0f64;
+                for c in 0..C {
+                    acc = d_r[c].mul_add(w_j[c], acc);
+                }
+                *b = acc;
             }
         }
     }
 }
 
 dispatched! {
-    fn backprop_block(d: &[f64], w: &[f64], below: &mut [f64], c: usize, h: usize) {
+    fn deltas_below_any(d: &[f64], w: &[f64], below: &mut [f64], c: usize, h: usize) {
         for (d_r, b_r) in d.chunks_exact(c).zip(below.chunks_exact_mut(h)) {
-            delta_below_row(d_r, w, b_r, c);
+            for (b, w_j) in b_r.iter_mut().zip(w.chunks_exact(c)) {
+                let mut acc = 0.0f64;
+                for (&dc, &wc) in d_r.iter().zip(w_j) {
+                    acc = dc.mul_add(wc, acc);
+                }
+                *b = acc;
+            }
+        }
+    }
+}
+
+dispatched! {
+    /// `below *= 1 - a * a`, as numpy's `* (1 - np.power(a1, 2))`.
+    fn tanh_derivative_mul(below: &mut [f64], a: &[f64]) {
+        for (b, &aj) in below.iter_mut().zip(a) {
+            *b *= 1.0 - aj * aj;
         }
     }
 }

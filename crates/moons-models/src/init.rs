@@ -88,7 +88,7 @@ pub fn check_architecture(
             format!("1 to {MAX_WIDTH} input columns"),
         ));
     }
-    if n_classes < 2 || n_classes > MAX_WIDTH {
+    if !(2..=MAX_WIDTH).contains(&n_classes) {
         return Err(invalid(
             "classes",
             n_classes.to_string(),

@@ -2,6 +2,8 @@
 //!
 //! - [`Mlp`]: the seed tutorial's network, `input → tanh hidden layer(s) → softmax`, with its
 //!   forward pass, loss and backpropagation in one file ([`mlp`]'s `network.rs`);
+//! - [`LogisticRegression`]: scikit-learn's binary (sigmoid) or multinomial (softmax) linear
+//!   model, the seed's baseline;
 //! - every model implements [`Classifier`], so plotting and evaluation take any of them.
 //!
 //! ```

@@ -22,6 +22,10 @@ pub struct GradientDescent {
     pub passes: usize,
     /// Report the loss every this many passes.
     pub report_every: usize,
+    /// Opt-in fast mode: vectorised approximations of `tanh` and `exp` (see
+    /// [`moons_linalg::fast`]) instead of the C library's. Several times faster; the losses
+    /// then differ from numpy's in the last digits. Never the default.
+    pub fast: bool,
 }
 
 impl Default for GradientDescent {
@@ -32,6 +36,7 @@ impl Default for GradientDescent {
             reg_lambda: 0.01,
             passes: 20_000,
             report_every: 1000,
+            fast: false,
         }
     }
 }
@@ -66,6 +71,7 @@ impl GradientDescent {
         check_fit(model, data)?;
         let (x, y) = (data.x(), data.y());
         let mut ws = Workspace::new(model, data.n_samples());
+        ws.set_fast(self.fast);
         let mut grads = Gradients::zeros_like(model);
         let mut history = History::default();
         for pass in 0..self.passes {

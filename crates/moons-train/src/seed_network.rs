@@ -25,6 +25,8 @@ pub struct SeedNetwork {
     pub passes: usize,
     /// Report the loss every this many passes.
     pub report_every: usize,
+    /// Opt-in fast mode ([`GradientDescent::fast`]): approximate `tanh`/`exp`, not numpy's bits.
+    pub fast: bool,
 }
 
 impl Default for SeedNetwork {
@@ -38,6 +40,7 @@ impl Default for SeedNetwork {
             reg_lambda: gd.reg_lambda,
             passes: gd.passes,
             report_every: gd.report_every,
+            fast: gd.fast,
         }
     }
 }
@@ -61,6 +64,7 @@ impl SeedNetwork {
             reg_lambda: self.reg_lambda,
             passes: self.passes,
             report_every: self.report_every,
+            fast: self.fast,
         }
     }
 

@@ -38,17 +38,23 @@ pub fn hidden_size_sweep(
         }
         .validate()?;
     }
-    let runs: Vec<Result<FittedNetwork, TrainError>> = hidden_sizes
-        .par_iter()
-        .map(|&hidden| {
-            SeedNetwork {
-                hidden,
+    // Widest first, one task each: the longest run starts at once instead of queueing behind
+    // the short ones, which bounds the sweep by its widest network.
+    let mut order: Vec<usize> = (0..hidden_sizes.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(hidden_sizes[i]));
+    let mut finished: Vec<(usize, Result<FittedNetwork, TrainError>)> = order
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|i| {
+            let params = SeedNetwork {
+                hidden: hidden_sizes[i],
                 ..base.clone()
-            }
-            .fit_with(data, |_| {})
+            };
+            (i, params.fit_with(data, |_| {}))
         })
         .collect();
-    runs.into_iter().collect()
+    finished.sort_by_key(|&(i, _)| i);
+    finished.into_iter().map(|(_, run)| run).collect()
 }
 
 #[cfg(test)]

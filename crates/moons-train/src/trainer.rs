@@ -69,6 +69,9 @@ pub struct Trainer {
     pub patience: Option<usize>,
     /// Seed of the per-pass shuffling of minibatch runs.
     pub shuffle_seed: u32,
+    /// Opt-in fast mode (`--fast`): vectorised approximations of `tanh` and `exp` (see
+    /// [`moons_linalg::fast`]); not numpy's bits. Never the default.
+    pub fast: bool,
 }
 
 impl Default for Trainer {
@@ -84,6 +87,7 @@ impl Default for Trainer {
             report_every: 1000,
             patience: None,
             shuffle_seed: 0,
+            fast: false,
         }
     }
 }
@@ -161,6 +165,8 @@ impl Trainer {
         let eval_rows = test.map_or(n, |t| t.n_samples().max(n));
         let mut eval_ws = Workspace::new(model, eval_rows);
         let mut ws = Workspace::new(model, batch);
+        eval_ws.set_fast(self.fast);
+        ws.set_fast(self.fast);
         let mut grads = Gradients::zeros_like(model);
         let mut state = OptimizerState::new(self.optimizer, model);
         let mut rng = RandomState::new(self.shuffle_seed);

@@ -15,8 +15,8 @@ pub enum VizError {
         /// What the backend said.
         message: String,
     },
-    /// The finished figure could not be written to disk.
-    #[error("cannot write {path}: {source}")]
+    /// The finished figure could not be written to disk (the cause is the error's `source`).
+    #[error("cannot write {path}")]
     Io {
         /// The figure being written.
         path: String,

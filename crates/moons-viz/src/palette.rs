@@ -3,55 +3,20 @@
 
 use plotters::style::RGBColor;
 
-/// The eleven ColorBrewer anchors of matplotlib's `Spectral`, evenly spaced on `[0, 1]`.
-const SPECTRAL: [(f64, f64, f64); 11] = [
-    (
-        0.619_607_843_137_254_9,
-        0.003_921_568_627_450_98,
-        0.258_823_529_411_764_7,
-    ),
-    (
-        0.835_294_117_647_058_8,
-        0.243_137_254_901_960_8,
-        0.309_803_921_568_627_46,
-    ),
-    (
-        0.956_862_745_098_039_3,
-        0.427_450_980_392_156_84,
-        0.262_745_098_039_215_7,
-    ),
-    (
-        0.992_156_862_745_098_1,
-        0.682_352_941_176_470_6,
-        0.380_392_156_862_745_08,
-    ),
-    (
-        0.996_078_431_372_549,
-        0.878_431_372_549_019_6,
-        0.545_098_039_215_686_2,
-    ),
-    (1.0, 1.0, 0.749_019_607_843_137_3),
-    (
-        0.901_960_784_313_725_5,
-        0.960_784_313_725_490_2,
-        0.596_078_431_372_549,
-    ),
-    (
-        0.670_588_235_294_117_6,
-        0.866_666_666_666_666_7,
-        0.643_137_254_901_960_8,
-    ),
-    (0.4, 0.760_784_313_725_490_2, 0.647_058_823_529_411_8),
-    (
-        0.196_078_431_372_549_02,
-        0.533_333_333_333_333_3,
-        0.741_176_470_588_235_3,
-    ),
-    (
-        0.368_627_450_980_392_2,
-        0.309_803_921_568_627_46,
-        0.635_294_117_647_058_8,
-    ),
+/// The eleven ColorBrewer anchors of matplotlib's `Spectral`, evenly spaced on `[0, 1]`
+/// (matplotlib stores them as these bytes divided by 255).
+const SPECTRAL: [[u8; 3]; 11] = [
+    [0x9e, 0x01, 0x42],
+    [0xd5, 0x3e, 0x4f],
+    [0xf4, 0x6d, 0x43],
+    [0xfd, 0xae, 0x61],
+    [0xfe, 0xe0, 0x8b],
+    [0xff, 0xff, 0xbf],
+    [0xe6, 0xf5, 0x98],
+    [0xab, 0xdd, 0xa4],
+    [0x66, 0xc2, 0xa5],
+    [0x32, 0x88, 0xbd],
+    [0x5e, 0x4f, 0xa2],
 ];
 
 /// Entries in matplotlib's lookup table for a segmented colour map.
@@ -66,11 +31,11 @@ pub fn spectral(v: f64) -> RGBColor {
     let lo = (position.floor() as usize).min(SPECTRAL.len() - 2);
     let t = position - lo as f64;
     let (a, b) = (SPECTRAL[lo], SPECTRAL[lo + 1]);
-    RGBColor(
-        channel(a.0 + t * (b.0 - a.0)),
-        channel(a.1 + t * (b.1 - a.1)),
-        channel(a.2 + t * (b.2 - a.2)),
-    )
+    let at = |c: usize| {
+        let (x, y) = (f64::from(a[c]) / 255.0, f64::from(b[c]) / 255.0);
+        channel(x + t * (y - x))
+    };
+    RGBColor(at(0), at(1), at(2))
 }
 
 fn channel(x: f64) -> u8 {

@@ -123,11 +123,49 @@ fn bad_input_is_an_error_not_a_panic() {
         label: "n".into(),
         points: vec![(0, -1.0)],
     };
-    assert!(plot_loss_curves(&[negative.clone()], "t", true, &out).is_err());
+    assert!(plot_loss_curves(std::slice::from_ref(&negative), "t", true, &out).is_err());
     assert!(plot_loss_curves(&[negative], "t", false, &out).is_ok());
     let missing = dir.path().join("no/such/folder/x.png");
     assert!(matches!(
         plot_data(&data(), "t", &missing),
         Err(VizError::Io { .. })
     ));
+}
+
+#[test]
+fn a_seven_panel_grid_draws_in_well_under_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = data();
+    let models: Vec<Mlp> = [1, 2, 3, 4, 5, 20, 50].into_iter().map(model).collect();
+    let panels: Vec<(String, &dyn Classifier)> = models
+        .iter()
+        .map(|m| {
+            (
+                format!("Hidden Layer size {}", m.layers[0].outputs()),
+                m as &dyn Classifier,
+            )
+        })
+        .collect();
+    let start = Instant::now();
+    plot_boundary_grid(&panels, &data, &dir.path().join("grid.png")).unwrap();
+    let elapsed = start.elapsed();
+    eprintln!("7-panel grid drawn in {elapsed:?}");
+    assert!(elapsed.as_secs_f64() < 5.0);
+}
+
+#[test]
+fn no_system_font_stack_is_linked() {
+    let lock =
+        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock")).unwrap();
+    for name in [
+        "font-kit",
+        "yeslogic-fontconfig-sys",
+        "servo-fontconfig",
+        "freetype",
+    ] {
+        assert!(
+            !lock.contains(&format!("name = \"{name}\"")),
+            "{name} is in Cargo.lock"
+        );
+    }
 }

@@ -1,6 +1,8 @@
 //! `moons sweep`: the seed's hidden-layer-size experiment, one line per width.
 
-use anyhow::Result;
+use std::path::Path;
+
+use anyhow::{bail, Result};
 use moons_datasets::Dataset;
 use moons_models::Classifier;
 use moons_train::{hidden_size_sweep, FittedNetwork, SeedNetwork};
@@ -26,6 +28,9 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         passes: args.passes,
         ..SeedNetwork::default()
     };
+    if let Some(path) = &args.plot {
+        check_folder(path)?;
+    }
     let runs = hidden_size_sweep(&data, &args.hidden, &base)?;
     let lines = summarize(&args.hidden, &runs);
     if args.json {
@@ -38,6 +43,20 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+/// Fails before any training when the figure's folder does not exist.
+pub(crate) fn check_folder(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+            bail!(
+                "cannot write {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            )
+        }
+        _ => Ok(()),
+    }
 }
 
 /// One line per width.

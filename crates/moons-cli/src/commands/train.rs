@@ -149,6 +149,7 @@ fn trainer(args: &TrainArgs) -> Result<Trainer> {
         report_every: args.print_every,
         patience: args.patience,
         shuffle_seed: args.data.seed,
+        fast: args.fast,
     })
 }
 

@@ -1,0 +1,79 @@
+//! A training step must not touch the heap: every buffer lives in the workspace and the
+//! gradients, allocated once before the first pass. A counting global allocator proves it.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use moons_datasets::{make_moons, RandomState};
+use moons_models::{Activation, Gradients, Mlp, Workspace};
+use moons_train::GradientDescent;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards every call to the system allocator unchanged; it only counts them.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: the caller's contract for `alloc` is passed through unchanged.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from `System.alloc` above with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: as for `dealloc`, and `new_size` is the caller's valid request.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations() -> usize {
+    ALLOCATIONS.load(Ordering::Relaxed)
+}
+
+/// The test harness runs tests on several threads that may allocate meanwhile, so everything
+/// lives in one test function.
+#[test]
+fn training_passes_do_not_allocate() {
+    let data = make_moons(200, 0.2, true, &mut RandomState::new(0)).unwrap();
+
+    // The kernels, pass by pass, exact and fast, for the seed's network and a deeper one.
+    // These sizes stay below the threshold at which kernels hand work to rayon, whose
+    // scheduler allocates now and then (a queue block every few dozen jobs injected).
+    for (hidden, fast) in [(vec![3], false), (vec![3], true), (vec![5, 4], false), (vec![8], false)] {
+        let mut model = Mlp::seed_init(2, &hidden, 2, Activation::Tanh, &mut RandomState::new(0));
+        let mut ws = Workspace::new(&model, data.n_samples());
+        ws.set_fast(fast);
+        let mut grads = Gradients::zeros_like(&model);
+        let mut step = |model: &mut Mlp| {
+            model.forward(data.x(), &mut ws);
+            model.backward(data.x(), data.y(), 0.01, &mut ws, &mut grads);
+            model.apply_gradients(&grads, 0.01);
+            model.loss(data.x(), data.y(), 0.01, &mut ws)
+        };
+        step(&mut model);
+        let before = allocations();
+        for _ in 0..200 {
+            std::hint::black_box(step(&mut model));
+        }
+        assert_eq!(allocations() - before, 0, "hidden {hidden:?}, fast {fast}: a pass allocated");
+    }
+
+    // The trainer: its allocations must not grow with the number of passes.
+    let count = |passes: usize| {
+        let mut model = Mlp::seed_init(2, &[3], 2, Activation::Tanh, &mut RandomState::new(0));
+        let gd = GradientDescent { passes, report_every: 1_000_000, ..GradientDescent::default() };
+        let before = allocations();
+        gd.train(&mut model, &data, |_| {}).unwrap();
+        allocations() - before
+    };
+    assert_eq!(count(10), count(2000), "GradientDescent allocates per pass");
+}

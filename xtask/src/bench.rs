@@ -1,0 +1,255 @@
+//! `cargo xtask bench`: our release build against the seed's numpy code (and PyTorch when it
+//! is importable), the same workloads in the same run, with ratios.
+//!
+//! Our side runs in this process, linking the library crates built in release mode: the same
+//! passes, the same loss evaluations and the same accuracy computations as the Python side
+//! (`reference/bench_seed.py`). Options: `--scaling` adds the cost-per-pass table over N and H;
+//! `--no-python` times our side only; `--repeat K` keeps the best of K runs of ours (default 3).
+
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use moons_datasets::{make_moons, Dataset, RandomState};
+use moons_models::{Activation, Gradients, Mlp, Workspace};
+use moons_train::{hidden_size_sweep, Fit, SeedNetwork, SEED_HIDDEN_SIZES};
+use serde_json::Value;
+
+const W3_PASSES: usize = 3;
+
+pub fn run(args: &[String]) -> Result<()> {
+    let mut scaling = false;
+    let mut python = true;
+    let mut repeat = 3;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--scaling" => scaling = true,
+            "--no-python" => python = false,
+            "--repeat" => repeat = it.next().context("--repeat needs a number")?.parse()?,
+            other => bail!("unknown option '{other}' (expected --scaling, --no-python, --repeat K)"),
+        }
+    }
+    let threads = rayon::current_num_threads();
+    println!("ours: release build, {threads} rayon threads, FMA/AVX2: {}", moons_linalg::has_fma_avx2());
+    let ours = Ours::measure(repeat.max(1))?;
+    let peers = if python { run_python()? } else { Value::Null };
+
+    println!();
+    println!("| workload | ours exact | ours fast | numpy (seed code) | PyTorch f64 | numpy / ours exact | numpy / ours fast |");
+    println!("|---|---|---|---|---|---|---|");
+    let numpy = &peers["numpy"];
+    let torch = &peers["torch"];
+    let rows = [
+        ("W1: seed run, H=3, N=200, 20000 passes", "W1", ours.w1, ours.w1_fast, 20_000.0, "us/pass", 1e6),
+        ("W2: sweep H in 1,2,3,4,5,20,50 x 20000 passes", "W2", ours.w2_parallel, ours.w2_fast, 1.0, "s total", 1.0),
+        ("W3: N=100000, H=64, full batch", "W3", ours.w3, ours.w3_fast, 1.0, "ms/pass", 1e3),
+    ];
+    for (name, key, exact, fast, per, unit, scale) in rows {
+        let peer = |v: &Value| -> Option<f64> {
+            let s = v[key]["seconds"].as_f64()?;
+            let passes = v[key]["passes"].as_f64()?;
+            Some(if key == "W2" { s } else if key == "W1" { s / per } else { s / passes })
+        };
+        let np = peer(numpy);
+        let th = peer(torch);
+        let fmt = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.3} {unit}", x * scale));
+        let ratio = |a: Option<f64>, b: f64| a.map_or("-".to_string(), |a| format!("{:.1}x", a / b));
+        let exact_per = if key == "W1" { exact / per } else { exact };
+        let fast_per = if key == "W1" { fast / per } else { fast };
+        println!(
+            "| {name} | {} | {} | {} | {} | {} | {} |",
+            fmt(Some(exact_per)),
+            fmt(Some(fast_per)),
+            fmt(np),
+            fmt(th),
+            ratio(np, exact_per),
+            ratio(np, fast_per)
+        );
+    }
+    println!();
+    println!("W2 ours sequential (one run after another): {:.3} s; parallel (rayon, {threads} threads): {:.3} s; results identical: {}", ours.w2_sequential, ours.w2_parallel, ours.w2_identical);
+    println!("W3 peak resident memory of this process: {:.0} MB (data {:.1} MB, activations {:.1} MB)", ours.peak_mb, ours.w3_data_mb, ours.w3_activation_mb);
+    if python {
+        match peers["torch_skipped"].as_str() {
+            Some(why) => println!("PyTorch skipped: {why}"),
+            None => println!("PyTorch: {} threads", peers["torch"]["threads"]),
+        }
+        println!("peers: {}", peers["versions"]);
+    } else {
+        println!("numpy and PyTorch skipped (--no-python)");
+    }
+    if scaling {
+        scaling_table()?;
+    }
+    Ok(())
+}
+
+struct Ours {
+    w1: f64,
+    w1_fast: f64,
+    w2_sequential: f64,
+    w2_parallel: f64,
+    w2_fast: f64,
+    w2_identical: bool,
+    w3: f64,
+    w3_fast: f64,
+    peak_mb: f64,
+    w3_data_mb: f64,
+    w3_activation_mb: f64,
+}
+
+fn seed_data(n: usize) -> Result<Dataset> {
+    Ok(make_moons(n, 0.2, true, &mut RandomState::new(0))?)
+}
+
+fn best_of(repeat: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
+    let mut best = f64::INFINITY;
+    for _ in 0..repeat {
+        let t = Instant::now();
+        f()?;
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    Ok(best)
+}
+
+impl Ours {
+    fn measure(repeat: usize) -> Result<Self> {
+        let data = seed_data(200)?;
+        // W1 as the seed runs it: 20000 passes, the loss every 1000, then the accuracy.
+        let w1_run = |fast: bool| {
+            let data = &data;
+            move || -> Result<()> {
+                let fitted = SeedNetwork { fast, ..SeedNetwork::default() }.fit(data)?;
+                std::hint::black_box(fitted.train_accuracy);
+                Ok(())
+            }
+        };
+        let w1 = best_of(repeat, w1_run(false))?;
+        let w1_fast = best_of(repeat, w1_run(true))?;
+
+        // W2: the seed's sweep (no loss lines, accuracy per width).
+        let base = SeedNetwork { report_every: 20_000, ..SeedNetwork::default() };
+        let mut sequential = Vec::new();
+        let w2_sequential = best_of(1, || {
+            sequential = SEED_HIDDEN_SIZES
+                .iter()
+                .map(|&hidden| SeedNetwork { hidden, ..base.clone() }.fit(&data))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(())
+        })?;
+        let mut parallel = Vec::new();
+        let w2_parallel = best_of(repeat.min(2), || {
+            parallel = hidden_size_sweep(&data, &SEED_HIDDEN_SIZES, &base)?;
+            Ok(())
+        })?;
+        let w2_identical = sequential.len() == parallel.len()
+            && sequential.iter().zip(&parallel).all(|(a, b)| a.model == b.model && a.train_accuracy == b.train_accuracy);
+        let fast_base = SeedNetwork { fast: true, ..base.clone() };
+        let w2_fast = best_of(repeat.min(2), || {
+            std::hint::black_box(hidden_size_sweep(&data, &SEED_HIDDEN_SIZES, &fast_base)?);
+            Ok(())
+        })?;
+
+        // W3: full-batch passes on 100000 points, H = 64 (setup excluded, as on the Python side
+        // the data generation is outside the timer).
+        let big = seed_data(100_000)?;
+        let w3 = per_pass(&big, 64, W3_PASSES, false, repeat.min(2));
+        let w3_fast = per_pass(&big, 64, W3_PASSES, true, repeat.min(2));
+        let n = big.n_samples() as f64;
+        Ok(Self {
+            w1,
+            w1_fast,
+            w2_sequential,
+            w2_parallel,
+            w2_fast,
+            w2_identical,
+            w3,
+            w3_fast,
+            peak_mb: peak_rss_mb(),
+            w3_data_mb: n * (2.0 * 8.0 + 8.0) / 1e6,
+            w3_activation_mb: n * (64.0 + 2.0 + 2.0) * 8.0 / 1e6,
+        })
+    }
+}
+
+/// Seconds per full-batch pass (forward, backward, update), best of `repeat` timings.
+fn per_pass(data: &Dataset, hidden: usize, passes: usize, fast: bool, repeat: usize) -> f64 {
+    let mut model = Mlp::seed_init(2, &[hidden], 2, Activation::Tanh, &mut RandomState::new(0));
+    let mut ws = Workspace::new(&model, data.n_samples());
+    ws.set_fast(fast);
+    let mut grads = Gradients::zeros_like(&model);
+    let mut step = |model: &mut Mlp| {
+        model.forward(data.x(), &mut ws);
+        model.backward(data.x(), data.y(), 0.01, &mut ws, &mut grads);
+        model.apply_gradients(&grads, 0.01);
+    };
+    step(&mut model); // first touch of the buffers
+    let mut best = f64::INFINITY;
+    for _ in 0..repeat {
+        let t = Instant::now();
+        for _ in 0..passes {
+            step(&mut model);
+        }
+        best = best.min(t.elapsed().as_secs_f64() / passes as f64);
+    }
+    best
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1e3)
+}
+
+fn run_python() -> Result<Value> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../reference/bench_seed.py");
+    println!("running {script} (numpy, PyTorch if installed): about a minute ...");
+    let out = match Command::new("python3").arg(script).arg("--w3-passes").arg(W3_PASSES.to_string()).output() {
+        Ok(out) => out,
+        Err(e) => {
+            println!("numpy skipped: cannot run python3 ({e})");
+            return Ok(Value::Null);
+        }
+    };
+    if !out.status.success() {
+        println!("numpy skipped: bench_seed.py failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(&out.stdout).context("bench_seed.py printed something other than JSON")
+}
+
+/// Cost per pass over N (1k to 1M) and H (1 to 256), exact path, in ns per point.
+fn scaling_table() -> Result<()> {
+    let sizes = [1_000usize, 10_000, 100_000, 1_000_000];
+    let widths = [1usize, 4, 16, 64, 256];
+    println!();
+    println!("cost per pass / N (ns per point), exact path; columns H");
+    print!("| N |");
+    for h in widths {
+        print!(" H={h} |");
+    }
+    println!();
+    println!("|---|{}", "---|".repeat(widths.len()));
+    for n in sizes {
+        let data = seed_data(n)?;
+        print!("| {n} |");
+        for h in widths {
+            if n * h > 64_000_000 {
+                print!(" - |");
+                continue;
+            }
+            // About a quarter of a second of work per cell.
+            let passes = (250_000_000 / (n * h * 20).max(1)).clamp(1, 200);
+            let t = per_pass(&data, h, passes, false, 1);
+            print!(" {:.1} |", t * 1e9 / n as f64);
+        }
+        println!();
+    }
+    Ok(())
+}
