@@ -27,11 +27,16 @@ pub fn run(args: &[String]) -> Result<()> {
             "--scaling" => scaling = true,
             "--no-python" => python = false,
             "--repeat" => repeat = it.next().context("--repeat needs a number")?.parse()?,
-            other => bail!("unknown option '{other}' (expected --scaling, --no-python, --repeat K)"),
+            other => {
+                bail!("unknown option '{other}' (expected --scaling, --no-python, --repeat K)")
+            }
         }
     }
     let threads = rayon::current_num_threads();
-    println!("ours: release build, {threads} rayon threads, FMA/AVX2: {}", moons_linalg::has_fma_avx2());
+    println!(
+        "ours: release build, {threads} rayon threads, FMA/AVX2: {}",
+        moons_linalg::has_fma_avx2()
+    );
     let ours = Ours::measure(repeat.max(1))?;
     let peers = if python { run_python()? } else { Value::Null };
 
@@ -41,20 +46,52 @@ pub fn run(args: &[String]) -> Result<()> {
     let numpy = &peers["numpy"];
     let torch = &peers["torch"];
     let rows = [
-        ("W1: seed run, H=3, N=200, 20000 passes", "W1", ours.w1, ours.w1_fast, 20_000.0, "us/pass", 1e6),
-        ("W2: sweep H in 1,2,3,4,5,20,50 x 20000 passes", "W2", ours.w2_parallel, ours.w2_fast, 1.0, "s total", 1.0),
-        ("W3: N=100000, H=64, full batch", "W3", ours.w3, ours.w3_fast, 1.0, "ms/pass", 1e3),
+        (
+            "W1: seed run, H=3, N=200, 20000 passes",
+            "W1",
+            ours.w1,
+            ours.w1_fast,
+            20_000.0,
+            "us/pass",
+            1e6,
+        ),
+        (
+            "W2: sweep H in 1,2,3,4,5,20,50 x 20000 passes",
+            "W2",
+            ours.w2_parallel,
+            ours.w2_fast,
+            1.0,
+            "s total",
+            1.0,
+        ),
+        (
+            "W3: N=100000, H=64, full batch",
+            "W3",
+            ours.w3,
+            ours.w3_fast,
+            1.0,
+            "ms/pass",
+            1e3,
+        ),
     ];
     for (name, key, exact, fast, per, unit, scale) in rows {
         let peer = |v: &Value| -> Option<f64> {
             let s = v[key]["seconds"].as_f64()?;
             let passes = v[key]["passes"].as_f64()?;
-            Some(if key == "W2" { s } else if key == "W1" { s / per } else { s / passes })
+            Some(if key == "W2" {
+                s
+            } else if key == "W1" {
+                s / per
+            } else {
+                s / passes
+            })
         };
         let np = peer(numpy);
         let th = peer(torch);
-        let fmt = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.3} {unit}", x * scale));
-        let ratio = |a: Option<f64>, b: f64| a.map_or("-".to_string(), |a| format!("{:.1}x", a / b));
+        let fmt =
+            |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.3} {unit}", x * scale));
+        let ratio =
+            |a: Option<f64>, b: f64| a.map_or("-".to_string(), |a| format!("{:.1}x", a / b));
         let exact_per = if key == "W1" { exact / per } else { exact };
         let fast_per = if key == "W1" { fast / per } else { fast };
         println!(
@@ -69,7 +106,10 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     println!();
     println!("W2 ours sequential (one run after another): {:.3} s; parallel (rayon, {threads} threads): {:.3} s; results identical: {}", ours.w2_sequential, ours.w2_parallel, ours.w2_identical);
-    println!("W3 peak resident memory of this process: {:.0} MB (data {:.1} MB, activations {:.1} MB)", ours.peak_mb, ours.w3_data_mb, ours.w3_activation_mb);
+    println!(
+        "W3 peak resident memory of this process: {:.0} MB (data {:.1} MB, activations {:.1} MB)",
+        ours.peak_mb, ours.w3_data_mb, ours.w3_activation_mb
+    );
     if python {
         match peers["torch_skipped"].as_str() {
             Some(why) => println!("PyTorch skipped: {why}"),
@@ -120,7 +160,11 @@ impl Ours {
         let w1_run = |fast: bool| {
             let data = &data;
             move || -> Result<()> {
-                let fitted = SeedNetwork { fast, ..SeedNetwork::default() }.fit(data)?;
+                let fitted = SeedNetwork {
+                    fast,
+                    ..SeedNetwork::default()
+                }
+                .fit(data)?;
                 std::hint::black_box(fitted.train_accuracy);
                 Ok(())
             }
@@ -129,12 +173,21 @@ impl Ours {
         let w1_fast = best_of(repeat, w1_run(true))?;
 
         // W2: the seed's sweep (no loss lines, accuracy per width).
-        let base = SeedNetwork { report_every: 20_000, ..SeedNetwork::default() };
+        let base = SeedNetwork {
+            report_every: 20_000,
+            ..SeedNetwork::default()
+        };
         let mut sequential = Vec::new();
         let w2_sequential = best_of(1, || {
             sequential = SEED_HIDDEN_SIZES
                 .iter()
-                .map(|&hidden| SeedNetwork { hidden, ..base.clone() }.fit(&data))
+                .map(|&hidden| {
+                    SeedNetwork {
+                        hidden,
+                        ..base.clone()
+                    }
+                    .fit(&data)
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(())
         })?;
@@ -144,8 +197,14 @@ impl Ours {
             Ok(())
         })?;
         let w2_identical = sequential.len() == parallel.len()
-            && sequential.iter().zip(&parallel).all(|(a, b)| a.model == b.model && a.train_accuracy == b.train_accuracy);
-        let fast_base = SeedNetwork { fast: true, ..base.clone() };
+            && sequential
+                .iter()
+                .zip(&parallel)
+                .all(|(a, b)| a.model == b.model && a.train_accuracy == b.train_accuracy);
+        let fast_base = SeedNetwork {
+            fast: true,
+            ..base.clone()
+        };
         let w2_fast = best_of(repeat.min(2), || {
             std::hint::black_box(hidden_size_sweep(&data, &SEED_HIDDEN_SIZES, &fast_base)?);
             Ok(())
@@ -210,7 +269,12 @@ fn peak_rss_mb() -> f64 {
 fn run_python() -> Result<Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../reference/bench_seed.py");
     println!("running {script} (numpy, PyTorch if installed): about a minute ...");
-    let out = match Command::new("python3").arg(script).arg("--w3-passes").arg(W3_PASSES.to_string()).output() {
+    let out = match Command::new("python3")
+        .arg(script)
+        .arg("--w3-passes")
+        .arg(W3_PASSES.to_string())
+        .output()
+    {
         Ok(out) => out,
         Err(e) => {
             println!("numpy skipped: cannot run python3 ({e})");
@@ -218,7 +282,10 @@ fn run_python() -> Result<Value> {
         }
     };
     if !out.status.success() {
-        println!("numpy skipped: bench_seed.py failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        println!(
+            "numpy skipped: bench_seed.py failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         return Ok(Value::Null);
     }
     serde_json::from_slice(&out.stdout).context("bench_seed.py printed something other than JSON")

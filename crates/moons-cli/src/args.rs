@@ -99,14 +99,14 @@ pub struct CompletionsArgs {
 #[derive(Debug, Clone, Args)]
 pub struct DataSource {
     /// Number of points (split evenly between the two moons).
-    #[arg(long, default_value_t = 200, value_name = "N")]
+    #[arg(long, default_value_t = 200, value_name = "N", value_parser = crate::values::samples, allow_negative_numbers = true)]
     pub samples: usize,
     /// Standard deviation of the Gaussian noise added to every coordinate.
-    #[arg(long, default_value_t = 0.2, value_name = "SD")]
+    #[arg(long, default_value_t = 0.2, value_name = "SD", value_parser = crate::values::non_negative, allow_negative_numbers = true)]
     pub noise: f64,
     /// Seed of numpy's generator, set before the data is drawn and again before the weights
     /// are initialised (the tutorial uses 0 for both).
-    #[arg(long, default_value_t = 0, value_name = "SEED")]
+    #[arg(long, default_value_t = 0, value_name = "SEED", allow_negative_numbers = true)]
     pub seed: u32,
 }
 
@@ -121,7 +121,7 @@ pub struct TrainArgs {
     #[arg(long = "data", id = "data_file", value_name = "FILE", conflicts_with = "dataset")]
     pub data_file: Option<PathBuf>,
     /// Hidden-layer widths, input side first, comma-separated (`16,16` is two layers).
-    #[arg(long, value_delimiter = ',', num_args = 1.., default_value = "3", value_name = "H,...")]
+    #[arg(long, value_delimiter = ',', num_args = 1.., default_value = "3", value_name = "H,...", value_parser = crate::values::width, allow_negative_numbers = true)]
     pub hidden: Vec<usize>,
     /// Nonlinearity of the hidden layers.
     #[arg(long, default_value = "tanh", value_parser = ["tanh", "sigmoid", "relu", "leaky-relu", "identity"])]
@@ -134,46 +134,46 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = OptimizerName::Gd)]
     pub optimizer: OptimizerName,
     /// Momentum of `--optimizer sgd` (scikit-learn's formula), in [0, 1).
-    #[arg(long, default_value_t = 0.0, value_name = "M")]
+    #[arg(long, default_value_t = 0.0, value_name = "M", value_parser = crate::values::fraction, allow_negative_numbers = true)]
     pub momentum: f64,
     /// Nesterov momentum for `--optimizer sgd`.
     #[arg(long)]
     pub nesterov: bool,
     /// Passes (epochs) over the training data, whatever the batch size.
-    #[arg(long, default_value_t = 20_000, value_name = "P")]
+    #[arg(long, default_value_t = 20_000, value_name = "P", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
     pub passes: usize,
     /// Learning rate (the seed's epsilon).
-    #[arg(long, default_value_t = 0.01, value_name = "LR")]
+    #[arg(long, default_value_t = 0.01, value_name = "LR", value_parser = crate::values::positive, allow_negative_numbers = true)]
     pub lr: f64,
     /// How the learning rate decays with the pass t.
     #[arg(long, value_enum, default_value_t = ScheduleName::Constant)]
     pub lr_schedule: ScheduleName,
     /// Decay of the schedule: rate R of lr/(1+R t) and lr exp(-R t) [default 0.01], or the
     /// factor of the step schedule lr R^floor(t/S) [default 0.5].
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", value_parser = crate::values::non_negative, allow_negative_numbers = true)]
     pub decay: Option<f64>,
     /// Passes S between drops of `--lr-schedule step`.
-    #[arg(long, default_value_t = 100, value_name = "S")]
+    #[arg(long, default_value_t = 100, value_name = "S", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
     pub step_size: usize,
     /// Samples per update [default: all for gd, 32 for sgd and adam].
-    #[arg(long, value_name = "B")]
+    #[arg(long, value_name = "B", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
     pub batch_size: Option<usize>,
     /// Gradient of the summed loss (the seed's) or of the batch mean [default: sum for gd,
     /// mean for sgd and adam].
     #[arg(long, value_enum)]
     pub gradient: Option<GradientName>,
     /// L2 regularisation strength (the seed's reg_lambda).
-    #[arg(long, default_value_t = 0.01, value_name = "LAMBDA")]
+    #[arg(long, default_value_t = 0.01, value_name = "LAMBDA", value_parser = crate::values::non_negative, allow_negative_numbers = true)]
     pub reg: f64,
     /// Print the loss (and evaluate on the held-out set) every this many passes.
-    #[arg(long, alias = "eval-every", default_value_t = 1000, value_name = "K")]
+    #[arg(long, alias = "eval-every", default_value_t = 1000, value_name = "K", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
     pub print_every: usize,
     /// Fraction of every class held out for testing (stratified, seeded by --seed).
-    #[arg(long, default_value_t = 0.0, value_name = "F")]
+    #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = crate::values::fraction, allow_negative_numbers = true)]
     pub test_fraction: f64,
     /// Stop after N evaluations without a better held-out loss (training loss without a
     /// held-out set), keeping the best weights.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
     pub patience: Option<usize>,
     /// Save the trained model (JSON, format moons-mlp version 1).
     #[arg(long, value_name = "FILE")]
@@ -199,13 +199,13 @@ pub struct GeneratorArgs {
     pub dataset: DatasetName,
     /// Number of classes (spirals: arms, default 3; blobs: centres, default 3; the others
     /// have 2).
-    #[arg(long, value_name = "K")]
+    #[arg(long, value_name = "K", value_parser = crate::values::classes, allow_negative_numbers = true)]
     pub classes: Option<usize>,
     /// Radius of the inner circle relative to the outer one (circles), in (0, 1).
-    #[arg(long, default_value_t = 0.5, value_name = "F")]
+    #[arg(long, default_value_t = 0.5, value_name = "F", value_parser = crate::values::open_unit, allow_negative_numbers = true)]
     pub factor: f64,
     /// Standard deviation of every blob (blobs; --noise is not used there).
-    #[arg(long, default_value_t = 1.0, value_name = "SD")]
+    #[arg(long, default_value_t = 1.0, value_name = "SD", value_parser = crate::values::positive, allow_negative_numbers = true)]
     pub cluster_std: f64,
 }
 
@@ -319,17 +319,20 @@ pub struct DataArgs {
 pub struct SweepArgs {
     #[command(flatten)]
     pub data: DataSource,
+    /// Train on a CSV file (`x1,...,xd,label`, header optional) instead of generated moons.
+    #[arg(long = "data", id = "data_file", value_name = "FILE")]
+    pub data_file: Option<PathBuf>,
     /// Hidden-layer widths to train, comma-separated.
-    #[arg(long, value_delimiter = ',', num_args = 1.., default_value = "1,2,3,4,5,20,50", value_name = "H,...")]
+    #[arg(long, value_delimiter = ',', num_args = 1.., default_value = "1,2,3,4,5,20,50", value_name = "H,...", value_parser = crate::values::width, allow_negative_numbers = true)]
     pub hidden: Vec<usize>,
     /// Passes of full-batch gradient descent for every width.
-    #[arg(long, default_value_t = 20_000, value_name = "P")]
+    #[arg(long, default_value_t = 20_000, value_name = "P", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
     pub passes: usize,
     /// Learning rate (the seed's epsilon).
-    #[arg(long, default_value_t = 0.01, value_name = "LR")]
+    #[arg(long, default_value_t = 0.01, value_name = "LR", value_parser = crate::values::positive, allow_negative_numbers = true)]
     pub lr: f64,
     /// L2 regularisation strength (the seed's reg_lambda).
-    #[arg(long, default_value_t = 0.01, value_name = "LAMBDA")]
+    #[arg(long, default_value_t = 0.01, value_name = "LAMBDA", value_parser = crate::values::non_negative, allow_negative_numbers = true)]
     pub reg: f64,
     /// Also draw the decision boundaries, one panel per width (PNG, or SVG for a .svg name).
     #[arg(long, value_name = "FILE")]
@@ -344,12 +347,15 @@ pub struct SweepArgs {
 pub struct LogregArgs {
     #[command(flatten)]
     pub data: DataSource,
+    /// Fit a CSV file (`x1,...,xd,label`, header optional) instead of generated moons.
+    #[arg(long = "data", id = "data_file", value_name = "FILE")]
+    pub data_file: Option<PathBuf>,
     /// Values of C to try: a count N means logspace(-4, 4, N), as scikit-learn's Cs=N; or a
     /// comma-separated list such as 0.1,1,10.
     #[arg(long, default_value = "10", value_name = "N|C,...")]
     pub cs: moons_train::Cs,
     /// Number of stratified cross-validation folds.
-    #[arg(long, default_value_t = 5, value_name = "K")]
+    #[arg(long, default_value_t = 5, value_name = "K", value_parser = crate::values::folds, allow_negative_numbers = true)]
     pub folds: usize,
     /// Print the result as JSON instead of text.
     #[arg(long)]

@@ -4,7 +4,7 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 /// Writes through `fill` into a temporary file beside `path`, then renames it over `path`.
 ///
@@ -15,6 +15,7 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    check_output_path(path)?;
     let name = path
         .file_name()
         .with_context(|| format!("{} is not a file path", path.display()))?;
@@ -36,4 +37,24 @@ pub fn write_atomically(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Refuses an output path that cannot be written (a folder, or a file in a missing folder),
+/// so that a long run fails before it starts rather than after.
+pub fn check_output_path(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        bail!("{} is a folder; give a file name", path.display());
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        bail!(
+            "cannot write {}: the folder {} does not exist",
+            path.display(),
+            parent.display()
+        );
+    }
+    Ok(())
 }

@@ -4,13 +4,17 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use moons_linalg::{affine_into, backprop_deltas_into, softmax_rows_into, weight_gradients_into, LayerActivation};
+use moons_linalg::{
+    affine_into, backprop_deltas_into, softmax_rows_into, weight_gradients_into, LayerActivation,
+};
 use ndarray::{Array1, Array2};
 
 fn pseudo_random(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
     let mut s = seed;
     Array2::from_shape_fn((rows, cols), |_| {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2.0
     })
 }
@@ -32,15 +36,28 @@ fn shapes(c: &mut Criterion) {
         if n > 1000 {
             group.sample_size(10);
         }
-        for (name, act) in [("affine+tanh", LayerActivation::Tanh), ("affine+fast tanh", LayerActivation::FastTanh)] {
+        for (name, act) in [
+            ("affine+tanh", LayerActivation::Tanh),
+            ("affine+fast tanh", LayerActivation::FastTanh),
+        ] {
             group.bench_function(name, |b| {
                 b.iter(|| affine_into(x.view(), w1.view(), b1.view(), act, a1.view_mut()))
             });
         }
         group.bench_function("affine (H -> 2)", |b| {
-            b.iter(|| affine_into(a1.view(), w2.view(), b2.view(), LayerActivation::Identity, z2.view_mut()))
+            b.iter(|| {
+                affine_into(
+                    a1.view(),
+                    w2.view(),
+                    b2.view(),
+                    LayerActivation::Identity,
+                    z2.view_mut(),
+                )
+            })
         });
-        group.bench_function("softmax", |b| b.iter(|| softmax_rows_into(z2.view(), p.view_mut())));
+        group.bench_function("softmax", |b| {
+            b.iter(|| softmax_rows_into(z2.view(), p.view_mut()))
+        });
         group.bench_function("delta below (tanh)", |b| {
             b.iter(|| backprop_deltas_into(p.view(), w2.view(), Some(a1.view()), d2.view_mut()))
         });

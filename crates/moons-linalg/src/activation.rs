@@ -10,5 +10,7 @@ pub fn tanh_in_place(mut z: ArrayViewMut2<'_, f64>) {
 /// `delta *= 1 - a * a`: backpropagation through `a = tanh(z)`, written as the seed writes
 /// `(1 - np.power(a1, 2))` (numpy squares with one multiply).
 pub fn tanh_derivative_mul_in_place(mut delta: ArrayViewMut2<'_, f64>, a: ArrayView2<'_, f64>) {
-    Zip::from(&mut delta).and(&a).for_each(|d, &a| *d *= 1.0 - a * a);
+    Zip::from(&mut delta)
+        .and(&a)
+        .for_each(|d, &a| *d *= 1.0 - a * a);
 }

@@ -18,9 +18,21 @@ use crate::{column_sums_into, matmul_into, tanh_derivative_mul_in_place};
 ///
 /// # Panics
 /// If the shapes differ or a label is not a column of `probs`.
-pub fn softmax_delta_into(probs: ArrayView2<'_, f64>, labels: ArrayView1<'_, usize>, mut delta: ArrayViewMut2<'_, f64>) {
-    assert_eq!(probs.dim(), delta.dim(), "softmax delta: output has the wrong shape");
-    assert_eq!(labels.len(), probs.nrows(), "softmax delta: one label per row");
+pub fn softmax_delta_into(
+    probs: ArrayView2<'_, f64>,
+    labels: ArrayView1<'_, usize>,
+    mut delta: ArrayViewMut2<'_, f64>,
+) {
+    assert_eq!(
+        probs.dim(),
+        delta.dim(),
+        "softmax delta: output has the wrong shape"
+    );
+    assert_eq!(
+        labels.len(),
+        probs.nrows(),
+        "softmax delta: one label per row"
+    );
     delta.assign(&probs);
     for (row, &label) in labels.iter().enumerate() {
         delta[[row, label]] -= 1.0;
@@ -43,10 +55,19 @@ pub fn weight_gradients_into(
 ) {
     let (m, k) = input.dim();
     let n = delta.ncols();
-    assert_eq!(delta.nrows(), m, "weight gradients: input and delta have different rows");
+    assert_eq!(
+        delta.nrows(),
+        m,
+        "weight gradients: input and delta have different rows"
+    );
     assert_eq!(dw.dim(), (k, n), "weight gradients: dw has the wrong shape");
     assert_eq!(db.len(), n, "weight gradients: db has the wrong length");
-    if let (Some(a), Some(d), Some(g), Some(s)) = (input.as_slice(), delta.as_slice(), dw.as_slice_mut(), db.as_slice_mut()) {
+    if let (Some(a), Some(d), Some(g), Some(s)) = (
+        input.as_slice(),
+        delta.as_slice(),
+        dw.as_slice_mut(),
+        db.as_slice_mut(),
+    ) {
         if k > 0 && n > 0 {
             gradient_sums(a, d, g, s, k, n);
             return;
@@ -64,7 +85,7 @@ fn gradient_sums(a: &[f64], d: &[f64], dw: &mut [f64], db: &mut [f64], k: usize,
             return small_gradient_sums(a, d, dw, db, k, n);
         }
         dw.fill(0.0);
-        weight_sums(a, d, dw, k, n, 0);
+        weight_sums_any(a, d, dw, k, n, 0);
         column_sums(d, db);
         return;
     }
@@ -73,10 +94,12 @@ fn gradient_sums(a: &[f64], d: &[f64], dw: &mut [f64], db: &mut [f64], k: usize,
     let per_task = k.div_ceil(rayon::current_num_threads() * 2).max(1);
     rayon::join(
         || {
-            dw.par_chunks_mut(per_task * n).enumerate().for_each(|(t, block)| {
-                block.fill(0.0);
-                weight_sums(a, d, block, k, n, t * per_task);
-            })
+            dw.par_chunks_mut(per_task * n)
+                .enumerate()
+                .for_each(|(t, block)| {
+                    block.fill(0.0);
+                    weight_sums_any(a, d, block, k, n, t * per_task);
+                })
         },
         || column_sums(d, db),
     );
@@ -92,7 +115,24 @@ fn small_gradient_sums(a: &[f64], d: &[f64], dw: &mut [f64], db: &mut [f64], k: 
             }
         };
     }
-    by_shape!((1, 1), (1, 2), (1, 3), (1, 4), (2, 1), (2, 2), (2, 3), (2, 4), (3, 1), (3, 2), (3, 3), (3, 4), (4, 1), (4, 2), (4, 3), (4, 4));
+    by_shape!(
+        (1, 1),
+        (1, 2),
+        (1, 3),
+        (1, 4),
+        (2, 1),
+        (2, 2),
+        (2, 3),
+        (2, 4),
+        (3, 1),
+        (3, 2),
+        (3, 3),
+        (3, 4),
+        (4, 1),
+        (4, 2),
+        (4, 3),
+        (4, 4)
+    );
 }
 
 dispatched! {
@@ -119,6 +159,32 @@ dispatched! {
         db.copy_from_slice(&s[..n]);
     }
 }
+/// [`weight_sums`] with the narrow widths of output layers fixed at compile time, so that the
+/// per-entry loop unrolls.
+fn weight_sums_any(a: &[f64], d: &[f64], dw: &mut [f64], k: usize, n: usize, first: usize) {
+    match n {
+        1 => weight_sums_narrow::<1>(a, d, dw, k, first),
+        2 => weight_sums_narrow::<2>(a, d, dw, k, first),
+        3 => weight_sums_narrow::<3>(a, d, dw, k, first),
+        4 => weight_sums_narrow::<4>(a, d, dw, k, first),
+        _ => weight_sums(a, d, dw, k, n, first),
+    }
+}
+
+dispatched! {
+    fn weight_sums_narrow<const N: usize>(a: &[f64], d: &[f64], dw: &mut [f64], k: usize, first: usize) {
+        let units = dw.len() / N;
+        for (a_r, d_r) in a.chunks_exact(k).zip(d.chunks_exact(N)) {
+            let d_r: &[f64; N] = d_r.try_into().expect("N deltas per row");
+            for (ap, dw_p) in a_r[first..first + units].iter().zip(dw.chunks_exact_mut(N)) {
+                for j in 0..N {
+                    dw_p[j] = ap.mul_add(d_r[j], dw_p[j]);
+                }
+            }
+        }
+    }
+}
+
 dispatched! {
     /// `dw[p - first, j] = chain_i fma(a[i, p], d[i, j], ·)` for the rows `first..` of dw that
     /// `dw` holds; rows of the batch in order, all entries advancing together.
@@ -163,13 +229,26 @@ pub fn backprop_deltas_into(
 ) {
     let (m, c) = delta.dim();
     let h = weights.nrows();
-    assert_eq!(weights.ncols(), c, "backprop: delta and weights have different outputs");
+    assert_eq!(
+        weights.ncols(),
+        c,
+        "backprop: delta and weights have different outputs"
+    );
     assert_eq!(below.dim(), (m, h), "backprop: output has the wrong shape");
     if let Some(a) = &a {
-        assert_eq!(a.dim(), (m, h), "backprop: activations have the wrong shape");
+        assert_eq!(
+            a.dim(),
+            (m, h),
+            "backprop: activations have the wrong shape"
+        );
     }
     let a_slice = a.as_ref().map(|a| a.as_slice());
-    if let (Some(d), Some(w), Some(b), false) = (delta.as_slice(), weights.as_slice(), below.as_slice_mut(), a_slice == Some(None)) {
+    if let (Some(d), Some(w), Some(b), false) = (
+        delta.as_slice(),
+        weights.as_slice(),
+        below.as_slice_mut(),
+        a_slice == Some(None),
+    ) {
         if c > 0 && h > 0 {
             backprop_rows(d, w, a_slice.flatten(), b, c, h);
             return;
@@ -259,18 +338,33 @@ mod tests {
     fn pseudo_random(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
         let mut s = seed;
         Array2::from_shape_fn((rows, cols), |_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2.0
         })
     }
 
-    fn same_bits<'a>(a: impl IntoIterator<Item = &'a f64>, b: impl IntoIterator<Item = &'a f64>) -> bool {
-        a.into_iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+    fn same_bits<'a>(
+        a: impl IntoIterator<Item = &'a f64>,
+        b: impl IntoIterator<Item = &'a f64>,
+    ) -> bool {
+        a.into_iter()
+            .zip(b)
+            .all(|(x, y)| x.to_bits() == y.to_bits())
     }
 
     #[test]
     fn fused_backward_equals_the_separate_kernels() {
-        for (m, k, n) in [(1, 1, 1), (200, 2, 3), (200, 3, 2), (70, 64, 2), (5000, 2, 64), (5000, 64, 2), (300, 7, 9)] {
+        for (m, k, n) in [
+            (1, 1, 1),
+            (200, 2, 3),
+            (200, 3, 2),
+            (70, 64, 2),
+            (5000, 2, 64),
+            (5000, 64, 2),
+            (300, 7, 9),
+        ] {
             let a = pseudo_random(m, k, 1);
             let d = pseudo_random(m, n, 2);
             let mut dw = Array2::from_elem((k, n), f64::NAN);
@@ -280,7 +374,10 @@ mod tests {
             let mut db_ref = Array1::zeros(n);
             matmul_into(a.t(), d.view(), dw_ref.view_mut());
             column_sums_into(d.view(), db_ref.view_mut());
-            assert!(same_bits(&dw, &dw_ref) && same_bits(&db, &db_ref), "gradients m={m} k={k} n={n}");
+            assert!(
+                same_bits(&dw, &dw_ref) && same_bits(&db, &db_ref),
+                "gradients m={m} k={k} n={n}"
+            );
 
             // The deltas below a layer with k inputs and n outputs.
             let w = pseudo_random(k, n, 3);
@@ -291,7 +388,10 @@ mod tests {
             matmul_into(d.view(), w.t(), below_ref.view_mut());
             let plain = below_ref.clone();
             tanh_derivative_mul_in_place(below_ref.view_mut(), act.view());
-            assert!(same_bits(&below, &below_ref), "tanh deltas m={m} k={k} n={n}");
+            assert!(
+                same_bits(&below, &below_ref),
+                "tanh deltas m={m} k={k} n={n}"
+            );
             backprop_deltas_into(d.view(), w.view(), None, below.view_mut());
             assert!(same_bits(&below, &plain), "linear deltas m={m} k={k} n={n}");
         }

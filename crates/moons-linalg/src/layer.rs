@@ -42,7 +42,12 @@ pub fn affine_into(
     assert_eq!(weights.nrows(), k, "affine: inner dimensions differ");
     assert_eq!(bias.len(), n, "affine: bias has the wrong length");
     assert_eq!(out.dim(), (m, n), "affine: output has the wrong shape");
-    if let (Some(a), Some(w), Some(b), Some(o)) = (input.as_slice(), weights.as_slice(), bias.as_slice(), out.as_slice_mut()) {
+    if let (Some(a), Some(w), Some(b), Some(o)) = (
+        input.as_slice(),
+        weights.as_slice(),
+        bias.as_slice(),
+        out.as_slice_mut(),
+    ) {
         if k > 0 && n > 0 {
             affine_rows(a, w, b, o, k, n, activation);
             return;
@@ -58,11 +63,24 @@ pub fn affine_into(
     }
 }
 
-fn affine_rows(a: &[f64], w: &[f64], b: &[f64], out: &mut [f64], k: usize, n: usize, activation: LayerActivation) {
+fn affine_rows(
+    a: &[f64],
+    w: &[f64],
+    b: &[f64],
+    out: &mut [f64],
+    k: usize,
+    n: usize,
+    activation: LayerActivation,
+) {
     let rows = out.len() / n;
     // A hidden unit costs an activation call (~15 ns for the C library's tanh) on top of its
     // k multiply-adds; weigh it as ~32 of them when deciding whether threads pay.
-    let per_row = n * (k + if activation == LayerActivation::Identity { 0 } else { 32 });
+    let per_row = n
+        * (k + if activation == LayerActivation::Identity {
+            0
+        } else {
+            32
+        });
     match rows_per_task(rows, per_row) {
         None => affine_block(a, w, b, out, k, n, activation),
         Some(chunk) => out
@@ -72,7 +90,15 @@ fn affine_rows(a: &[f64], w: &[f64], b: &[f64], out: &mut [f64], k: usize, n: us
     }
 }
 
-fn affine_block(a: &[f64], w: &[f64], b: &[f64], out: &mut [f64], k: usize, n: usize, activation: LayerActivation) {
+fn affine_block(
+    a: &[f64],
+    w: &[f64],
+    b: &[f64],
+    out: &mut [f64],
+    k: usize,
+    n: usize,
+    activation: LayerActivation,
+) {
     match n {
         1 => affine_narrow::<1>(a, w, b, out, k),
         2 => affine_narrow::<2>(a, w, b, out, k),
@@ -154,14 +180,25 @@ mod tests {
     fn pseudo_random(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
         let mut s = seed;
         Array2::from_shape_fn((rows, cols), |_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 4.0
         })
     }
 
     #[test]
     fn fused_layer_equals_the_separate_kernels() {
-        for (m, k, n) in [(1, 1, 1), (7, 2, 3), (9, 64, 2), (13, 2, 64), (5, 3, 5), (33, 5, 4), (3000, 2, 64), (3000, 64, 2)] {
+        for (m, k, n) in [
+            (1, 1, 1),
+            (7, 2, 3),
+            (9, 64, 2),
+            (13, 2, 64),
+            (5, 3, 5),
+            (33, 5, 4),
+            (3000, 2, 64),
+            (3000, 64, 2),
+        ] {
             let x = pseudo_random(m, k, 1);
             let w = pseudo_random(k, n, 2);
             let b: Array1<f64> = pseudo_random(1, n, 3).row(0).to_owned();
@@ -174,7 +211,10 @@ mod tests {
                 }
                 let mut fused = Array2::zeros((m, n));
                 affine_into(x.view(), w.view(), b.view(), act, fused.view_mut());
-                let same = fused.iter().zip(&expected).all(|(a, b)| a.to_bits() == b.to_bits());
+                let same = fused
+                    .iter()
+                    .zip(&expected)
+                    .all(|(a, b)| a.to_bits() == b.to_bits());
                 assert!(same, "m={m} k={k} n={n} {act:?}");
             }
         }

@@ -37,9 +37,11 @@ mod reduce;
 mod softmax;
 
 pub use activation::{tanh_derivative_mul_in_place, tanh_in_place};
-pub use matmul::{add_row_in_place, matmul_into};
-pub use reduce::{argmax_rows_into, column_sums_into, pairwise_sum, sum_of_squares};
 pub use backprop::{backprop_deltas_into, softmax_delta_into, weight_gradients_into};
 pub use dispatch::has_fma_avx2;
 pub use layer::{affine_into, LayerActivation};
-pub use softmax::{cross_entropy_sum, softmax_rows_approx_into, softmax_rows_into, SOFTMAX_SHIFT_THRESHOLD};
+pub use matmul::{add_row_in_place, matmul_into};
+pub use reduce::{argmax_rows_into, column_sums_into, pairwise_sum, sum_of_squares};
+pub use softmax::{
+    cross_entropy_sum, softmax_rows_approx_into, softmax_rows_into, SOFTMAX_SHIFT_THRESHOLD,
+};

@@ -85,7 +85,11 @@ fn pairwise_squares(v: &[f64]) -> f64 {
 
 /// `out = np.sum(a, axis=0)`: rows added in order, from zero.
 pub fn column_sums_into(a: ArrayView2<'_, f64>, mut out: ArrayViewMut1<'_, f64>) {
-    assert_eq!(out.len(), a.ncols(), "column sums: output has the wrong length");
+    assert_eq!(
+        out.len(),
+        a.ncols(),
+        "column sums: output has the wrong length"
+    );
     out.fill(0.0);
     for row in a.rows() {
         for (o, &x) in out.iter_mut().zip(row) {

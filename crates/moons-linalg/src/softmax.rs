@@ -28,7 +28,11 @@ pub fn softmax_rows_approx_into(logits: ArrayView2<'_, f64>, probs: ArrayViewMut
 }
 
 fn softmax_rows(logits: ArrayView2<'_, f64>, mut probs: ArrayViewMut2<'_, f64>, approx: bool) {
-    assert_eq!(logits.dim(), probs.dim(), "softmax: output has the wrong shape");
+    assert_eq!(
+        logits.dim(),
+        probs.dim(),
+        "softmax: output has the wrong shape"
+    );
     let classes = logits.ncols();
     if let (Some(z), Some(p), true) = (logits.as_slice(), probs.as_slice_mut(), classes > 0) {
         match rows_per_task(z.len() / classes, classes * 24) {
@@ -100,7 +104,11 @@ pub fn cross_entropy_sum(
     labels: ArrayView1<'_, usize>,
     scratch: &mut [f64],
 ) -> f64 {
-    assert_eq!(scratch.len(), labels.len(), "cross-entropy: scratch has the wrong length");
+    assert_eq!(
+        scratch.len(),
+        labels.len(),
+        "cross-entropy: scratch has the wrong length"
+    );
     for (n, term) in scratch.iter_mut().enumerate() {
         let label = labels[n];
         let p = probs[[n, label]];

@@ -36,7 +36,13 @@ fn passes(c: &mut Criterion) {
     drop(group);
     let mut slow = Criterion::default().sample_size(10);
     one_pass(&mut slow, "W3 pass (N=100000, H=64)", 100_000, 64, false);
-    one_pass(&mut slow, "W3 pass fast (N=100000, H=64)", 100_000, 64, true);
+    one_pass(
+        &mut slow,
+        "W3 pass fast (N=100000, H=64)",
+        100_000,
+        64,
+        true,
+    );
 }
 
 fn sweep(c: &mut Criterion) {
@@ -46,7 +52,11 @@ fn sweep(c: &mut Criterion) {
     group.bench_function("sweep H in 1,2,3,4,5,20,50 x 20000 passes", |b| {
         b.iter(|| {
             [1, 2, 3, 4, 5, 20, 50].map(|hidden| {
-                let params = SeedNetwork { hidden, report_every: 20_000, ..SeedNetwork::default() };
+                let params = SeedNetwork {
+                    hidden,
+                    report_every: 20_000,
+                    ..SeedNetwork::default()
+                };
                 black_box(params.fit(&data).expect("trains").train_accuracy)
             })
         })

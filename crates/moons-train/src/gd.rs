@@ -78,7 +78,10 @@ impl GradientDescent {
             model.forward(x, &mut ws);
             model.backward(x, y, self.reg_lambda, &mut ws, &mut grads);
             if !grads.is_finite() {
-                return Err(TrainError::NonFinite { pass, what: "gradient" });
+                return Err(TrainError::NonFinite {
+                    pass,
+                    what: "gradient",
+                });
             }
             model.apply_gradients(&grads, self.learning_rate);
             let reported = pass % self.report_every == 0;
@@ -124,6 +127,10 @@ pub fn accuracy(model: &impl Classifier, data: &Dataset) -> f64 {
         return 0.0;
     }
     let predicted = model.predict(data.x());
-    let correct = predicted.iter().zip(&data.labels).filter(|(p, y)| p == y).count();
+    let correct = predicted
+        .iter()
+        .zip(&data.labels)
+        .filter(|(p, y)| p == y)
+        .count();
     correct as f64 / data.n_samples() as f64
 }

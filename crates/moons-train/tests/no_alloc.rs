@@ -48,7 +48,12 @@ fn training_passes_do_not_allocate() {
     // The kernels, pass by pass, exact and fast, for the seed's network and a deeper one.
     // These sizes stay below the threshold at which kernels hand work to rayon, whose
     // scheduler allocates now and then (a queue block every few dozen jobs injected).
-    for (hidden, fast) in [(vec![3], false), (vec![3], true), (vec![5, 4], false), (vec![8], false)] {
+    for (hidden, fast) in [
+        (vec![3], false),
+        (vec![3], true),
+        (vec![5, 4], false),
+        (vec![8], false),
+    ] {
         let mut model = Mlp::seed_init(2, &hidden, 2, Activation::Tanh, &mut RandomState::new(0));
         let mut ws = Workspace::new(&model, data.n_samples());
         ws.set_fast(fast);
@@ -64,13 +69,21 @@ fn training_passes_do_not_allocate() {
         for _ in 0..200 {
             std::hint::black_box(step(&mut model));
         }
-        assert_eq!(allocations() - before, 0, "hidden {hidden:?}, fast {fast}: a pass allocated");
+        assert_eq!(
+            allocations() - before,
+            0,
+            "hidden {hidden:?}, fast {fast}: a pass allocated"
+        );
     }
 
     // The trainer: its allocations must not grow with the number of passes.
     let count = |passes: usize| {
         let mut model = Mlp::seed_init(2, &[3], 2, Activation::Tanh, &mut RandomState::new(0));
-        let gd = GradientDescent { passes, report_every: 1_000_000, ..GradientDescent::default() };
+        let gd = GradientDescent {
+            passes,
+            report_every: 1_000_000,
+            ..GradientDescent::default()
+        };
         let before = allocations();
         gd.train(&mut model, &data, |_| {}).unwrap();
         allocations() - before

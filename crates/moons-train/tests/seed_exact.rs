@@ -75,13 +75,21 @@ fn assert_weights(what: &str, fitted: &FittedNetwork, expected: &Value) {
         &layers[0].weights,
         &matrix(&expected["W1"]),
     );
-    assert_bits_eq(&format!("{what} b1"), &layers[0].bias, &vector(&expected["b1"]));
+    assert_bits_eq(
+        &format!("{what} b1"),
+        &layers[0].bias,
+        &vector(&expected["b1"]),
+    );
     assert_bits_eq(
         &format!("{what} W2"),
         &layers[1].weights,
         &matrix(&expected["W2"]),
     );
-    assert_bits_eq(&format!("{what} b2"), &layers[1].bias, &vector(&expected["b2"]));
+    assert_bits_eq(
+        &format!("{what} b2"),
+        &layers[1].bias,
+        &vector(&expected["b2"]),
+    );
 }
 
 #[test]
@@ -138,7 +146,11 @@ fn check_training_case(fx: &Value, case: &Value) {
         let expected = &case["ctanh"];
 
         let losses = expected["losses"].as_array().unwrap();
-        assert_eq!(fitted.history.reports.len(), losses.len(), "{what}: report count");
+        assert_eq!(
+            fitted.history.reports.len(),
+            losses.len(),
+            "{what}: report count"
+        );
         for (report, pair) in fitted.history.reports.iter().zip(losses) {
             assert_eq!(report.pass, usize_of(&pair[0]), "{what}: report pass");
             assert_bits_eq(
@@ -168,7 +180,12 @@ fn check_training_case(fx: &Value, case: &Value) {
         );
         assert_weights(&what, &fitted, expected);
 
-        let tail: Vec<(usize, f64)> = fitted.history.tail.iter().map(|r| (r.pass, r.loss)).collect();
+        let tail: Vec<(usize, f64)> = fitted
+            .history
+            .tail
+            .iter()
+            .map(|r| (r.pass, r.loss))
+            .collect();
         let expected_tail: Vec<(usize, f64)> = expected["last_losses"]
             .as_array()
             .unwrap()
@@ -178,7 +195,11 @@ fn check_training_case(fx: &Value, case: &Value) {
         assert_eq!(tail.len(), expected_tail.len(), "{what}: tail length");
         for (ours, theirs) in tail.iter().zip(&expected_tail) {
             assert_eq!(ours.0, theirs.0, "{what}: tail pass");
-            assert_bits_eq(&format!("{what} tail loss at {}", ours.0), [&ours.1], [&theirs.1]);
+            assert_bits_eq(
+                &format!("{what} tail loss at {}", ours.0),
+                [&ours.1],
+                [&theirs.1],
+            );
         }
     }
 }

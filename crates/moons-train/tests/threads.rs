@@ -4,7 +4,10 @@ use moons_datasets::{make_moons, RandomState};
 use moons_models::{Activation, Gradients, Mlp, Workspace};
 
 fn train(threads: usize, n: usize, hidden: &[usize], passes: usize) -> (Mlp, f64) {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
     pool.install(|| {
         let data = make_moons(n, 0.2, true, &mut RandomState::new(0)).unwrap();
         let mut model = Mlp::seed_init(2, hidden, 2, Activation::Tanh, &mut RandomState::new(0));
@@ -21,7 +24,12 @@ fn train(threads: usize, n: usize, hidden: &[usize], passes: usize) -> (Mlp, f64
 }
 
 fn bits(model: &Mlp) -> Vec<u64> {
-    model.layers.iter().flat_map(|l| l.weights.iter().chain(&l.bias)).map(|x| x.to_bits()).collect()
+    model
+        .layers
+        .iter()
+        .flat_map(|l| l.weights.iter().chain(&l.bias))
+        .map(|x| x.to_bits())
+        .collect()
 }
 
 #[test]
@@ -30,8 +38,16 @@ fn results_do_not_depend_on_the_thread_count() {
         let (one, loss_one) = train(1, n, &hidden, 3);
         for threads in [2, 3] {
             let (many, loss_many) = train(threads, n, &hidden, 3);
-            assert_eq!(bits(&one), bits(&many), "N={n} hidden={hidden:?}: weights differ with {threads} threads");
-            assert_eq!(loss_one.to_bits(), loss_many.to_bits(), "N={n} hidden={hidden:?}: loss differs");
+            assert_eq!(
+                bits(&one),
+                bits(&many),
+                "N={n} hidden={hidden:?}: weights differ with {threads} threads"
+            );
+            assert_eq!(
+                loss_one.to_bits(),
+                loss_many.to_bits(),
+                "N={n} hidden={hidden:?}: loss differs"
+            );
         }
     }
 }

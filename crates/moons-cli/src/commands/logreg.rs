@@ -27,7 +27,10 @@ struct LogregJson<'a> {
 }
 
 pub fn run(args: &LogregArgs) -> Result<()> {
-    let data = super::load_data(&args.data)?;
+    if let Some(path) = &args.plot {
+        crate::output::check_output_path(path)?;
+    }
+    let data = super::load_file_or_moons(args.data_file.as_deref(), &args.data)?;
     let params = LogisticRegressionCv {
         cs: args.cs.clone(),
         folds: args.folds,

@@ -33,3 +33,11 @@ pub fn load_data(source: &DataSource) -> Result<Dataset> {
     let mut rng = RandomState::new(source.seed);
     Ok(make_moons(source.samples, source.noise, true, &mut rng)?)
 }
+
+/// The CSV file given with `--data`, or else the generated moons.
+pub fn load_file_or_moons(file: Option<&std::path::Path>, source: &DataSource) -> Result<Dataset> {
+    match file {
+        Some(path) => Ok(moons_datasets::read_csv(path)?),
+        None => load_data(source),
+    }
+}

@@ -1,8 +1,7 @@
 //! `moons sweep`: the seed's hidden-layer-size experiment, one line per width.
 
-use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use moons_datasets::Dataset;
 use moons_models::Classifier;
 use moons_train::{hidden_size_sweep, FittedNetwork, SeedNetwork};
@@ -20,7 +19,7 @@ pub(crate) struct SweepLine {
 }
 
 pub fn run(args: &SweepArgs) -> Result<()> {
-    let data = super::load_data(&args.data)?;
+    let data = super::load_file_or_moons(args.data_file.as_deref(), &args.data)?;
     let base = SeedNetwork {
         init_seed: args.data.seed,
         learning_rate: args.lr,
@@ -29,7 +28,7 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         ..SeedNetwork::default()
     };
     if let Some(path) = &args.plot {
-        check_folder(path)?;
+        crate::output::check_output_path(path)?;
     }
     let runs = hidden_size_sweep(&data, &args.hidden, &base)?;
     let lines = summarize(&args.hidden, &runs);
@@ -43,20 +42,6 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         eprintln!("wrote {}", path.display());
     }
     Ok(())
-}
-
-/// Fails before any training when the figure's folder does not exist.
-pub(crate) fn check_folder(path: &Path) -> Result<()> {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
-            bail!(
-                "cannot write {}: the folder {} does not exist",
-                path.display(),
-                dir.display()
-            )
-        }
-        _ => Ok(()),
-    }
 }
 
 /// One line per width.

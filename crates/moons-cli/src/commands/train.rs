@@ -1,7 +1,6 @@
 //! `moons train`: the seed's network, its loss table and accuracy, or any network, optimizer
 //! and data set beyond it.
 
-use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use moons_datasets::{read_csv, stratified_split, RandomState};
@@ -25,7 +24,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     };
     // Refuse an unwritable output before a long training run rather than after it.
     for path in [&args.save, &args.plot].into_iter().flatten() {
-        check_output_path(path)?;
+        crate::output::check_output_path(path)?;
     }
 
     let (data, source) = match &args.data_file {
@@ -212,25 +211,6 @@ fn print_json(
         "gradient": trainer.convention(),
     });
     println!("{}", serde_json::to_string_pretty(&value)?);
-    Ok(())
-}
-
-/// Fails early when `path` cannot be a new or replaced file: a folder, or a missing parent.
-fn check_output_path(path: &Path) -> Result<()> {
-    if path.is_dir() {
-        bail!("{} is a folder; give a file name", path.display());
-    }
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    if !parent.is_dir() {
-        bail!(
-            "cannot write {}: the folder {} does not exist",
-            path.display(),
-            parent.display()
-        );
-    }
     Ok(())
 }
 

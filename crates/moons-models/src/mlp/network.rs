@@ -18,8 +18,9 @@
 //! vectorised approximations (see `moons_linalg::fast`).
 
 use moons_linalg::{
-    affine_into, backprop_deltas_into, cross_entropy_sum, softmax_delta_into, softmax_rows_approx_into,
-    softmax_rows_into, sum_of_squares, weight_gradients_into, LayerActivation,
+    affine_into, backprop_deltas_into, cross_entropy_sum, softmax_delta_into,
+    softmax_rows_approx_into, softmax_rows_into, sum_of_squares, weight_gradients_into,
+    LayerActivation,
 };
 use ndarray::{s, ArrayView1, ArrayView2};
 
@@ -32,7 +33,11 @@ impl Mlp {
     /// `ws`. `x` may have fewer rows than the workspace's capacity.
     pub fn forward(&self, x: ArrayView2<'_, f64>, ws: &mut Workspace) {
         let n = x.nrows();
-        assert!(n <= ws.rows, "batch of {n} rows exceeds the workspace capacity {}", ws.rows);
+        assert!(
+            n <= ws.rows,
+            "batch of {n} rows exceeds the workspace capacity {}",
+            ws.rows
+        );
         let last = self.layers.len() - 1;
         let hidden_activation = match (self.activation, ws.fast) {
             (Activation::Tanh, false) => LayerActivation::Tanh,
@@ -42,13 +47,29 @@ impl Mlp {
         };
         for (l, layer) in self.layers.iter().enumerate() {
             let (before, rest) = ws.hidden.split_at_mut(l);
-            let input = if l == 0 { x } else { before[l - 1].slice(s![..n, ..]) };
+            let input = if l == 0 {
+                x
+            } else {
+                before[l - 1].slice(s![..n, ..])
+            };
             // z_l = a_{l-1} W_l + b_l, a_l = f(z_l)
             if l == last {
-                affine_into(input, layer.weights.view(), layer.bias.view(), LayerActivation::Identity, rows_mut(&mut ws.logits, n));
+                affine_into(
+                    input,
+                    layer.weights.view(),
+                    layer.bias.view(),
+                    LayerActivation::Identity,
+                    rows_mut(&mut ws.logits, n),
+                );
             } else {
                 let mut a = rows_mut(&mut rest[0], n);
-                affine_into(input, layer.weights.view(), layer.bias.view(), hidden_activation, a.view_mut());
+                affine_into(
+                    input,
+                    layer.weights.view(),
+                    layer.bias.view(),
+                    hidden_activation,
+                    a.view_mut(),
+                );
                 if hidden_activation == LayerActivation::Identity {
                     self.activation.apply_in_place(a);
                 }
@@ -65,7 +86,13 @@ impl Mlp {
 
     /// The seed's `calculate_loss`: mean cross-entropy plus `λ/2 Σ|W|²`, divided by `N`
     /// (biases are not regularised).
-    pub fn loss(&self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, usize>, reg_lambda: f64, ws: &mut Workspace) -> f64 {
+    pub fn loss(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, usize>,
+        reg_lambda: f64,
+        ws: &mut Workspace,
+    ) -> f64 {
         let n = x.nrows();
         self.forward(x, ws);
         let data_loss = cross_entropy_sum(
@@ -97,12 +124,20 @@ impl Mlp {
         let last = self.layers.len() - 1;
 
         // δ_L = p - onehot(y)
-        softmax_delta_into(ws.probs.slice(s![..n, ..]), y, rows_mut(&mut ws.deltas[last], n));
+        softmax_delta_into(
+            ws.probs.slice(s![..n, ..]),
+            y,
+            rows_mut(&mut ws.deltas[last], n),
+        );
 
         for l in (0..=last).rev() {
             let (lower, upper) = ws.deltas.split_at_mut(l);
             let delta = upper[0].slice(s![..n, ..]);
-            let input = if l == 0 { x } else { ws.hidden[l - 1].slice(s![..n, ..]) };
+            let input = if l == 0 {
+                x
+            } else {
+                ws.hidden[l - 1].slice(s![..n, ..])
+            };
             let grad = &mut grads.layers[l];
 
             // dW_l = a_{l-1}ᵀ δ_l,  db_l = Σ_n δ_l
@@ -123,7 +158,8 @@ impl Mlp {
 
         // dW_l += λ W_l  (the biases are not regularised)
         for (grad, layer) in grads.layers.iter_mut().zip(&self.layers) {
-            grad.weights.zip_mut_with(&layer.weights, |g, &w| *g += reg_lambda * w);
+            grad.weights
+                .zip_mut_with(&layer.weights, |g, &w| *g += reg_lambda * w);
         }
     }
 
@@ -131,7 +167,9 @@ impl Mlp {
     pub fn apply_gradients(&mut self, grads: &Gradients, learning_rate: f64) {
         let step = -learning_rate;
         for (layer, grad) in self.layers.iter_mut().zip(&grads.layers) {
-            layer.weights.zip_mut_with(&grad.weights, |w, &g| *w += step * g);
+            layer
+                .weights
+                .zip_mut_with(&grad.weights, |w, &g| *w += step * g);
             layer.bias.zip_mut_with(&grad.bias, |b, &g| *b += step * g);
         }
     }

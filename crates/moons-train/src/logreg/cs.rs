@@ -56,6 +56,9 @@ impl std::str::FromStr for Cs {
         let s = s.trim();
         if !s.contains(',') {
             if let Ok(n) = s.parse::<usize>() {
+                if n == 0 {
+                    return Err("expected a count >= 1 or values like 0.1,1,10".into());
+                }
                 return Ok(Cs::Count(n));
             }
         }
@@ -67,6 +70,14 @@ impl std::str::FromStr for Cs {
                         part.trim()
                     )
                 })
+            })
+            .map(|c| {
+                let c = c?;
+                if c.is_finite() && c > 0.0 {
+                    Ok(c)
+                } else {
+                    Err(format!("C = {c} is not a finite number > 0"))
+                }
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Cs::List)
