@@ -22,6 +22,9 @@ pub struct Cli {
     /// What to run (default: the guided tour of the whole tutorial).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// No progress bars or notes on standard error (they only appear on a terminal anyway).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     /// Folder the tour writes its figures to (created if missing) [default: figures].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

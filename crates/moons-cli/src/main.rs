@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod output;
+mod progress;
 mod values;
 
 use std::process::ExitCode;
@@ -13,6 +14,7 @@ fn main() -> ExitCode {
     restore_default_sigpipe();
     // clap prints usage errors itself and exits with code 2.
     let cli = args::Cli::parse();
+    progress::set_quiet(cli.quiet);
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -37,4 +37,4 @@ pub use schedule::LrSchedule;
 pub use trainer::{GradientConvention, Trainer, DEFAULT_BATCH_SIZE, MAX_PASSES};
 pub use logreg::{Cs, FittedLogistic, FittedLogisticCv, LogisticRegressionCv, LogisticRegressionParams, SolverReport};
 pub use seed_network::{FittedNetwork, SeedNetwork};
-pub use sweep::{hidden_size_sweep, SEED_HIDDEN_SIZES};
+pub use sweep::{hidden_size_sweep, hidden_size_sweep_with, SEED_HIDDEN_SIZES};

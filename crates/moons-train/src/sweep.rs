@@ -3,7 +3,7 @@
 use moons_datasets::Dataset;
 use rayon::prelude::*;
 
-use crate::{FittedNetwork, SeedNetwork, TrainError};
+use crate::{FittedNetwork, Report, SeedNetwork, TrainError};
 
 /// The seed's widths: `hidden_layer_dimensions = [1, 2, 3, 4, 5, 20, 50]`.
 pub const SEED_HIDDEN_SIZES: [usize; 7] = [1, 2, 3, 4, 5, 20, 50];
@@ -30,6 +30,18 @@ pub fn hidden_size_sweep(
     hidden_sizes: &[usize],
     base: &SeedNetwork,
 ) -> Result<Vec<FittedNetwork>, TrainError> {
+    hidden_size_sweep_with(data, hidden_sizes, base, |_, _| {})
+}
+
+/// [`hidden_size_sweep`], calling `on_report(width index, report)` from the training threads
+/// for every loss report of every run (for progress display; the order across runs is not
+/// fixed, the results are).
+pub fn hidden_size_sweep_with(
+    data: &Dataset,
+    hidden_sizes: &[usize],
+    base: &SeedNetwork,
+    on_report: impl Fn(usize, &Report) + Sync,
+) -> Result<Vec<FittedNetwork>, TrainError> {
     // Refuse bad widths before spending time on the good ones.
     for &hidden in hidden_sizes {
         SeedNetwork {
@@ -50,7 +62,7 @@ pub fn hidden_size_sweep(
                 hidden: hidden_sizes[i],
                 ..base.clone()
             };
-            (i, params.fit_with(data, |_| {}))
+            (i, params.fit_with(data, |r| on_report(i, r)))
         })
         .collect();
     finished.sort_by_key(|&(i, _)| i);

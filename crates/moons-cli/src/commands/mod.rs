@@ -3,8 +3,8 @@
 mod completions;
 mod data;
 mod eval;
-mod predict;
 mod logreg;
+mod predict;
 mod sweep;
 mod tour;
 mod train;

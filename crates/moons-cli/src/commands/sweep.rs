@@ -1,13 +1,13 @@
 //! `moons sweep`: the seed's hidden-layer-size experiment, one line per width.
 
-
 use anyhow::Result;
 use moons_datasets::Dataset;
 use moons_models::Classifier;
-use moons_train::{hidden_size_sweep, FittedNetwork, SeedNetwork};
+use moons_train::{hidden_size_sweep_with, FittedNetwork, SeedNetwork};
 use serde::Serialize;
 
 use crate::args::SweepArgs;
+use crate::progress::Progress;
 
 /// One width's outcome, as printed and as `--json` writes it.
 #[derive(Debug, Serialize)]
@@ -30,7 +30,16 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     if let Some(path) = &args.plot {
         crate::output::check_output_path(path)?;
     }
-    let runs = hidden_size_sweep(&data, &args.hidden, &base)?;
+    let total = (args.passes * args.hidden.len()) as u64;
+    let progress = Progress::passes(total, &format!("training {} networks", args.hidden.len()));
+    let done = std::sync::Mutex::new(vec![0u64; args.hidden.len()]);
+    let runs = hidden_size_sweep_with(&data, &args.hidden, &base, |width, r| {
+        if let Ok(mut done) = done.lock() {
+            done[width] = r.pass as u64 + 1;
+            progress.set(done.iter().sum());
+        }
+    })?;
+    drop(progress);
     let lines = summarize(&args.hidden, &runs);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&lines)?);
@@ -39,7 +48,9 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     }
     if let Some(path) = &args.plot {
         plot(&args.hidden, &runs, &data, path)?;
-        eprintln!("wrote {}", path.display());
+        if crate::progress::chatty() {
+            eprintln!("wrote {}", path.display());
+        }
     }
     Ok(())
 }

@@ -135,7 +135,7 @@ fn seed_network(data: &Dataset) -> Result<FittedNetwork> {
     let print_every = SeedNetwork::default().report_every;
     let fitted = params.fit_with(data, |r| {
         if r.pass % print_every == 0 {
-            println!("Loss after iteration {}: {:.6}", r.pass, r.loss);
+            println!("{}", super::train::loss_line(r.pass, r.loss));
         }
     })?;
     println!("Training accuracy: {}", fitted.train_accuracy);

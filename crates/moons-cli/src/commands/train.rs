@@ -1,7 +1,6 @@
 //! `moons train`: the seed's network, its loss table and accuracy, or any network, optimizer
 //! and data set beyond it.
 
-
 use anyhow::{bail, Context, Result};
 use moons_datasets::{read_csv, stratified_split, RandomState};
 use moons_models::{Activation, Init, Mlp};
@@ -13,6 +12,7 @@ use serde_json::json;
 
 use crate::args::{GradientName, OptimizerName, ScheduleName, TrainArgs};
 use crate::output::write_atomically;
+use crate::progress::Progress;
 
 pub fn run(args: &TrainArgs) -> Result<()> {
     let trainer = trainer(args)?;
@@ -50,18 +50,21 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     )?;
     let test_set = (test.n_samples() > 0).then_some(&test);
 
+    let progress = Progress::passes(args.passes as u64, "training");
     let history = trainer.train(&mut model, &train, test_set, |e| {
+        progress.set(e.pass as u64 + 1);
         if !args.json {
-            print_evaluation(e);
+            progress.println(&evaluation_line(e));
         }
     })?;
+    drop(progress);
     let train_accuracy = accuracy(&model, &train);
     let test_accuracy = test_set.map(|t| accuracy(&model, t));
 
     if let Some(path) = &args.save {
         write_atomically(path, |w| Ok(model.save_json(w)?))
             .with_context(|| format!("cannot save the model to {}", path.display()))?;
-        if !args.json {
+        if !args.json && crate::progress::chatty() {
             eprintln!("saved the model to {}", path.display());
         }
     }
@@ -162,13 +165,20 @@ fn default_init(activation: Activation) -> Init {
 }
 
 /// The seed's line, plus the held-out numbers when there is a held-out set.
-fn print_evaluation(e: &Evaluation) {
+/// The seed's line: `Loss after iteration {pass}: {loss:.6}`.
+pub fn loss_line(pass: usize, loss: f64) -> String {
+    format!("Loss after iteration {pass}: {loss:.6}")
+}
+
+/// The seed's line, with the held-out figures after it when there is a test set.
+fn evaluation_line(e: &Evaluation) -> String {
+    let line = loss_line(e.pass, e.train_loss);
     match (e.test_loss, e.test_accuracy) {
-        (Some(loss), Some(acc)) => println!(
-            "Loss after iteration {}: {:.6} (test loss {loss:.6}, train accuracy {}, test accuracy {acc})",
-            e.pass, e.train_loss, e.train_accuracy
+        (Some(loss), Some(acc)) => format!(
+            "{line} (test loss {loss:.6}, train accuracy {}, test accuracy {acc})",
+            e.train_accuracy
         ),
-        _ => println!("Loss after iteration {}: {:.6}", e.pass, e.train_loss),
+        _ => line,
     }
 }
 
