@@ -16,6 +16,9 @@ use moons_train::{hidden_size_sweep, Fit, SeedNetwork, SEED_HIDDEN_SIZES};
 use serde_json::Value;
 
 const W3_PASSES: usize = 3;
+/// The seed's step per point at N = 200 (0.01), kept at N = 100000 (the summed gradient would
+/// make 0.01 diverge within a pass or two). `reference/bench_seed.py` uses the same.
+const W3_LEARNING_RATE: f64 = 2e-5;
 
 pub fn run(args: &[String]) -> Result<()> {
     let mut scaling = false;
@@ -215,6 +218,10 @@ impl Ours {
         let big = seed_data(100_000)?;
         let w3 = per_pass(&big, 64, W3_PASSES, false, repeat.min(2));
         let w3_fast = per_pass(&big, 64, W3_PASSES, true, repeat.min(2));
+        if !w3.1 || !w3_fast.1 {
+            bail!("W3 diverged: the timing would be of inf/NaN arithmetic");
+        }
+        let (w3, w3_fast) = (w3.0, w3_fast.0);
         let n = big.n_samples() as f64;
         Ok(Self {
             w1,
@@ -232,8 +239,16 @@ impl Ours {
     }
 }
 
-/// Seconds per full-batch pass (forward, backward, update), best of `repeat` timings.
-fn per_pass(data: &Dataset, hidden: usize, passes: usize, fast: bool, repeat: usize) -> f64 {
+/// Seconds per full-batch pass (forward, backward, update), best of `repeat` timings, and
+/// whether the weights stayed finite.
+fn per_pass(
+    data: &Dataset,
+    hidden: usize,
+    passes: usize,
+    fast: bool,
+    repeat: usize,
+) -> (f64, bool) {
+    let lr = W3_LEARNING_RATE * 100_000.0 / data.n_samples() as f64;
     let mut model = Mlp::seed_init(2, &[hidden], 2, Activation::Tanh, &mut RandomState::new(0));
     let mut ws = Workspace::new(&model, data.n_samples());
     ws.set_fast(fast);
@@ -241,7 +256,7 @@ fn per_pass(data: &Dataset, hidden: usize, passes: usize, fast: bool, repeat: us
     let mut step = |model: &mut Mlp| {
         model.forward(data.x(), &mut ws);
         model.backward(data.x(), data.y(), 0.01, &mut ws, &mut grads);
-        model.apply_gradients(&grads, 0.01);
+        model.apply_gradients(&grads, lr);
     };
     step(&mut model); // first touch of the buffers
     let mut best = f64::INFINITY;
@@ -252,7 +267,11 @@ fn per_pass(data: &Dataset, hidden: usize, passes: usize, fast: bool, repeat: us
         }
         best = best.min(t.elapsed().as_secs_f64() / passes as f64);
     }
-    best
+    let finite = model
+        .layers
+        .iter()
+        .all(|l| l.weights.iter().all(|w| w.is_finite()));
+    (best, finite)
 }
 
 fn peak_rss_mb() -> f64 {
@@ -313,7 +332,7 @@ fn scaling_table() -> Result<()> {
             }
             // About a quarter of a second of work per cell.
             let passes = (250_000_000 / (n * h * 20).max(1)).clamp(1, 200);
-            let t = per_pass(&data, h, passes, false, 1);
+            let (t, _) = per_pass(&data, h, passes, false, 1);
             print!(" {:.1} |", t * 1e9 / n as f64);
         }
         println!();
