@@ -7,7 +7,7 @@
 //! - the first non-blank line is a header when none of its fields is a number;
 //! - every row has as many fields as the first one;
 //! - features are finite numbers; a label is a non-negative integer (`2` or `2.0`) below
-//!   [`MAX_CLASSES`](crate::MAX_CLASSES);
+//!   [`MAX_CLASSES`];
 //! - a training file needs at least two classes.
 
 use std::io::Write;

@@ -1,15 +1,41 @@
 //! Toy classification data sets, generated exactly as numpy and scikit-learn generate them.
 //!
-//! [`RandomState`] is a bit-exact port of numpy's legacy global generator, so that
-//! `RandomState::new(0)` followed by [`make_moons`] gives the very points the seed tutorial
-//! gets from `np.random.seed(0); sklearn.datasets.make_moons(200, noise=0.20)`.
+//! This is the bottom layer of the workspace, beside `moons-linalg`: it depends on no other
+//! moons crate, and every crate above it (models, training, figures, the `moons` command)
+//! passes data around as its [`Dataset`]. See `ARCHITECTURE.md` for the whole map.
+//!
+//! [`RandomState`] is a bit-exact port of numpy's legacy global generator (MT19937, polar
+//! Box–Muller with its cached value, masked Fisher–Yates), so that `RandomState::new(0)`
+//! followed by [`make_moons`] gives the very points the seed tutorial gets from
+//! `np.random.seed(0); sklearn.datasets.make_moons(200, noise=0.20)`.
+//!
+//! What is here:
+//!
+//! - generators: [`make_moons`], [`make_circles`], [`make_blobs`] (scikit-learn's, step for
+//!   step), [`make_spirals`] and [`make_xor`];
+//! - [`stratified_split`]: a seeded train/test split that keeps every class's share;
+//! - CSV: [`write_csv`] writes numbers that read back to the same bits; [`read_csv`] /
+//!   [`parse_csv`] read labelled data and [`read_points`] / [`parse_points`] unlabelled
+//!   [`Points`], refusing malformed or oversized input with a [`DatasetError`] that names
+//!   the file, line and column;
+//! - [`linspace()`]: numpy's `linspace`, the same bits.
 //!
 //! ```
-//! use moons_datasets::{make_moons, RandomState};
+//! use moons_datasets::{make_moons, parse_csv, stratified_split, write_csv, RandomState};
 //!
-//! let mut rng = RandomState::new(0);
-//! let data = make_moons(200, 0.20, true, &mut rng)?;
-//! println!("{} points, first at {:?}", data.n_samples(), data.features.row(0));
+//! // np.random.seed(0); X, y = make_moons(200, noise=0.20)
+//! let data = make_moons(200, 0.20, true, &mut RandomState::new(0))?;
+//! assert_eq!(data.class_counts(), vec![100, 100]);
+//! assert_eq!(data.features.row(0).to_vec(), vec![0.7434611761955393, 0.46465632837724596]);
+//!
+//! // A quarter of each class held out.
+//! let (train, test) = stratified_split(&data, 0.25, &mut RandomState::new(1))?;
+//! assert_eq!((train.n_samples(), test.n_samples()), (150, 50));
+//!
+//! // CSV round trip, bit for bit.
+//! let mut csv = Vec::new();
+//! write_csv(&data, &mut csv).expect("writing to a Vec cannot fail");
+//! assert_eq!(parse_csv("moons.csv", &csv)?, data);
 //! # Ok::<(), moons_datasets::DatasetError>(())
 //! ```
 #![warn(missing_docs)]

@@ -33,6 +33,14 @@ pub fn softmax_delta_into(
         probs.nrows(),
         "softmax delta: one label per row"
     );
+    let classes = probs.ncols();
+    if let (Some(p), Some(d)) = (probs.as_slice(), delta.as_slice_mut()) {
+        d.copy_from_slice(p);
+        for (d_r, &label) in d.chunks_exact_mut(classes.max(1)).zip(labels) {
+            d_r[label] -= 1.0;
+        }
+        return;
+    }
     delta.assign(&probs);
     for (row, &label) in labels.iter().enumerate() {
         delta[[row, label]] -= 1.0;

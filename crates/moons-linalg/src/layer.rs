@@ -99,13 +99,26 @@ fn affine_block(
     n: usize,
     activation: LayerActivation,
 ) {
-    match n {
-        1 => affine_narrow::<1>(a, w, b, out, k),
-        2 => affine_narrow::<2>(a, w, b, out, k),
-        3 => affine_narrow::<3>(a, w, b, out, k),
-        4 => affine_narrow::<4>(a, w, b, out, k),
-        _ => affine_wide(a, w, b, out, k, n),
+    macro_rules! tiny {
+        ($(($kk:literal, $nn:literal)),*) => {
+            match (k, n) {
+                $(($kk, $nn) => affine_tiny::<{ $kk * 8 + $nn }>(a, w, b, out),)*
+                _ => affine_any(a, w, b, out, k, n),
+            }
+        };
     }
+    // The seed's shapes (2 → H → 2 with small H) with every loop bound known at compile time.
+    tiny!(
+        (2, 1),
+        (2, 2),
+        (2, 3),
+        (2, 4),
+        (2, 5),
+        (1, 2),
+        (3, 2),
+        (4, 2),
+        (5, 2)
+    );
     match activation {
         LayerActivation::Identity => {}
         LayerActivation::Tanh => {
@@ -114,6 +127,37 @@ fn affine_block(
             }
         }
         LayerActivation::FastTanh => fast::tanh_approx_slice(out),
+    }
+}
+
+dispatched! {
+    /// `K = S / 8` inputs and `N = S % 8` outputs (one const parameter, as the dispatch macro
+    /// takes one): weights and bias in registers, one row at a time.
+    fn affine_tiny<const S: usize>(a: &[f64], w: &[f64], b: &[f64], out: &mut [f64]) {
+        let (k, n) = (S / 8, S % 8);
+        let mut wr = [[0.0f64; 8]; 8];
+        for p in 0..k {
+            wr[p][..n].copy_from_slice(&w[p * n..p * n + n]);
+        }
+        for (a_r, o_r) in a.chunks_exact(k).zip(out.chunks_exact_mut(n)) {
+            for j in 0..n {
+                let mut acc = 0.0f64;
+                for p in 0..k {
+                    acc = a_r[p].mul_add(wr[p][j], acc);
+                }
+                o_r[j] = acc + b[j];
+            }
+        }
+    }
+}
+
+fn affine_any(a: &[f64], w: &[f64], b: &[f64], out: &mut [f64], k: usize, n: usize) {
+    match n {
+        1 => affine_narrow::<1>(a, w, b, out, k),
+        2 => affine_narrow::<2>(a, w, b, out, k),
+        3 => affine_narrow::<3>(a, w, b, out, k),
+        4 => affine_narrow::<4>(a, w, b, out, k),
+        _ => affine_wide(a, w, b, out, k, n),
     }
 }
 
@@ -190,6 +234,11 @@ mod tests {
     #[test]
     fn fused_layer_equals_the_separate_kernels() {
         for (m, k, n) in [
+            (9, 2, 5),
+            (9, 5, 2),
+            (9, 1, 2),
+            (9, 2, 1),
+            (9, 4, 2),
             (1, 1, 1),
             (7, 2, 3),
             (9, 64, 2),

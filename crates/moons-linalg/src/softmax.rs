@@ -70,6 +70,19 @@ fn softmax_block(z: &[f64], p: &mut [f64], classes: usize, approx: bool) {
         }
         return;
     }
+    if classes == 2 && !approx {
+        // The seed's two classes, unrolled: the same operations as the general loop below.
+        for (z_r, p_r) in z.chunks_exact(2).zip(p.chunks_exact_mut(2)) {
+            let shift = row_shift(z_r.iter().copied());
+            let e0 = (z_r[0] - shift).exp();
+            let e1 = (z_r[1] - shift).exp();
+            // pairwise_sum of two values: `0.0 + ((0.0 + e0) + e1)`.
+            let total = 0.0 + ((0.0 + e0) + e1);
+            p_r[0] = e0 / total;
+            p_r[1] = e1 / total;
+        }
+        return;
+    }
     let exp = if approx { fast::exp_approx } else { f64::exp };
     for (z_r, p_r) in z.chunks_exact(classes).zip(p.chunks_exact_mut(classes)) {
         let shift = row_shift(z_r.iter().copied());
