@@ -11,7 +11,10 @@ use anyhow::{bail, Result};
 /// `(name, one-line description)` of every task, for the usage message.
 const TASKS: &[(&str, &str)] = &[
     ("figures", "regenerate docs/figures/ (--check: verify them)"),
-    ("bench", "time ours against the seed's numpy code (--scaling: cost vs N and H)"),
+    (
+        "bench",
+        "time ours against the seed's numpy code (--scaling: cost vs N and H)",
+    ),
 ];
 
 fn main() -> Result<()> {

@@ -109,7 +109,12 @@ pub struct DataSource {
     pub noise: f64,
     /// Seed of numpy's generator, set before the data is drawn and again before the weights
     /// are initialised (the tutorial uses 0 for both).
-    #[arg(long, default_value_t = 0, value_name = "SEED", allow_negative_numbers = true)]
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "SEED",
+        allow_negative_numbers = true
+    )]
     pub seed: u32,
 }
 
@@ -121,7 +126,12 @@ pub struct TrainArgs {
     #[command(flatten)]
     pub generator: GeneratorArgs,
     /// Train on a CSV file (`x1,...,xd,label`, header optional) instead of generated data.
-    #[arg(long = "data", id = "data_file", value_name = "FILE", conflicts_with = "dataset")]
+    #[arg(
+        long = "data",
+        id = "data_file",
+        value_name = "FILE",
+        conflicts_with = "dataset"
+    )]
     pub data_file: Option<PathBuf>,
     /// Hidden-layer widths, input side first, comma-separated (`16,16` is two layers).
     #[arg(long, value_delimiter = ',', num_args = 1.., default_value = "3", value_name = "H,...", value_parser = crate::values::width, allow_negative_numbers = true)]

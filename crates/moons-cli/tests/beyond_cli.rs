@@ -254,14 +254,28 @@ fn bad_inputs_give_one_clear_line_and_touch_nothing() {
     let e = fails(&["train", "--hidden", "0", "--passes", "1"], 2);
     assert!(e.contains("invalid value '0' for '--hidden"), "{e}");
     let e = fails(
-        &["train", "--optimizer", "sgd", "--momentum", "1.5", "--passes", "1"],
+        &[
+            "train",
+            "--optimizer",
+            "sgd",
+            "--momentum",
+            "1.5",
+            "--passes",
+            "1",
+        ],
         2,
     );
-    assert!(e.contains("'--momentum <M>': expected a number in [0, 1)"), "{e}");
+    assert!(
+        e.contains("'--momentum <M>': expected a number in [0, 1)"),
+        "{e}"
+    );
     let e = fails(&["train", "--test-fraction", "1", "--passes", "1"], 2);
     assert!(e.contains("'--test-fraction <F>'"), "{e}");
     let e = fails(&["data", "--dataset", "circles", "--factor", "2"], 2);
-    assert!(e.contains("'--factor <F>': expected a number strictly between 0 and 1"), "{e}");
+    assert!(
+        e.contains("'--factor <F>': expected a number strictly between 0 and 1"),
+        "{e}"
+    );
     fails(&["train", "--optimizer", "rmsprop"], 2);
     fails(&["train", "--dataset", "moons", "--data", s(&csv)], 2);
 

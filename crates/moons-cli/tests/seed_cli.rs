@@ -5,7 +5,10 @@ use std::process::Command;
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../reference/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../reference/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -42,7 +45,10 @@ fn default_train_prints_numpys_table_then_the_oscillation() {
     let stdout = moons(&["train"]);
     let lines: Vec<&str> = stdout.lines().collect();
     let expected = printed_lines(case);
-    assert_eq!(lines[..expected.len()], expected.iter().map(String::as_str).collect::<Vec<_>>()[..]);
+    assert_eq!(
+        lines[..expected.len()],
+        expected.iter().map(String::as_str).collect::<Vec<_>>()[..]
+    );
     assert_eq!(lines[20], "Training accuracy: 0.975");
     assert_eq!(case["ctanh"]["train_accuracy"].as_f64(), Some(0.975));
 
@@ -52,13 +58,20 @@ fn default_train_prints_numpys_table_then_the_oscillation() {
     let odd = format!("{:.6}", last[3][1].as_f64().unwrap());
     assert_eq!(last[2][0], 19998);
     assert!(
-        lines[21].contains(&format!("alternates between {even} (even passes) and {odd} (odd passes)")),
+        lines[21].contains(&format!(
+            "alternates between {even} (even passes) and {odd} (odd passes)"
+        )),
         "{}",
         lines[21]
     );
     // The seed's published table shows the other branch: its even passes print `odd`.
     let seed_branch = case["numpy_tanh"]["printed"].as_array().unwrap();
-    assert!(seed_branch.last().unwrap().as_str().unwrap().ends_with(&odd));
+    assert!(seed_branch
+        .last()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .ends_with(&odd));
     assert!(lines[22].contains("other branch"), "{}", lines[22]);
 }
 
@@ -69,16 +82,36 @@ fn other_settings_equal_numpy_on_every_printed_line() {
         let arg = |k: &str| case[k].to_string();
         let (hidden, n, noise, seed) = (arg("hidden"), arg("n"), arg("noise"), arg("data_seed"));
         let (passes, every) = (arg("passes"), arg("print_every"));
-        assert_eq!(case["data_seed"], case["init_seed"], "the CLI seeds both with --seed");
+        assert_eq!(
+            case["data_seed"], case["init_seed"],
+            "the CLI seeds both with --seed"
+        );
         let stdout = moons(&[
-            "train", "--hidden", &hidden, "--samples", &n, "--noise", &noise, "--seed", &seed,
-            "--passes", &passes, "--print-every", &every,
+            "train",
+            "--hidden",
+            &hidden,
+            "--samples",
+            &n,
+            "--noise",
+            &noise,
+            "--seed",
+            &seed,
+            "--passes",
+            &passes,
+            "--print-every",
+            &every,
         ]);
         let expected = printed_lines(case);
         let lines: Vec<&str> = stdout.lines().take(expected.len()).collect();
-        assert_eq!(lines, expected, "moons train --hidden {hidden} --samples {n} --seed {seed}");
+        assert_eq!(
+            lines, expected,
+            "moons train --hidden {hidden} --samples {n} --seed {seed}"
+        );
         let accuracy = case["ctanh"]["train_accuracy"].as_f64().unwrap();
-        assert_eq!(stdout.lines().nth(expected.len()), Some(format!("Training accuracy: {accuracy}").as_str()));
+        assert_eq!(
+            stdout.lines().nth(expected.len()),
+            Some(format!("Training accuracy: {accuracy}").as_str())
+        );
     }
 }
 
@@ -107,7 +140,11 @@ fn data_equals_make_moons_to_1e_12() {
             let fields: Vec<f64> = row.split(',').map(|f| f.parse().unwrap()).collect();
             for j in 0..2 {
                 let want = want[j].as_f64().unwrap();
-                assert!((fields[j] - want).abs() <= 1e-12, "row {i} col {j}: {} vs {want}", fields[j]);
+                assert!(
+                    (fields[j] - want).abs() <= 1e-12,
+                    "row {i} col {j}: {} vs {want}",
+                    fields[j]
+                );
             }
             assert_eq!(fields[2], case["y"][i].as_f64().unwrap());
         }

@@ -40,28 +40,30 @@
 //! ```
 #![warn(missing_docs)]
 
+mod blobs;
+mod circles;
+mod csv;
 mod dataset;
 mod error;
 mod linspace;
 mod moons;
 mod random_state;
-mod blobs;
-mod circles;
-mod csv;
-mod split;
 mod spirals;
+mod split;
 mod xor;
 
+pub use blobs::{make_blobs, CENTER_BOX, MAX_CLASSES};
+pub use circles::make_circles;
+pub use csv::{
+    parse_csv, parse_points, read_csv, read_points, write_csv, Points, MAX_CSV_BYTES, MAX_FEATURES,
+};
 pub use dataset::Dataset;
 pub use error::DatasetError;
 pub use linspace::linspace;
 pub use moons::make_moons;
 pub use random_state::RandomState;
-pub use blobs::{make_blobs, CENTER_BOX, MAX_CLASSES};
-pub use circles::make_circles;
-pub use csv::{parse_csv, parse_points, read_csv, read_points, write_csv, Points, MAX_CSV_BYTES, MAX_FEATURES};
-pub use split::stratified_split;
 pub use spirals::make_spirals;
+pub use split::stratified_split;
 pub use xor::make_xor;
 
 use ndarray::Array2;

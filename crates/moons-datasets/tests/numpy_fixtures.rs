@@ -5,17 +5,28 @@ use moons_datasets::{make_moons, RandomState};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
-    let path = format!("{}/../../reference/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../reference/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn floats(v: &Value) -> Vec<f64> {
-    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 fn ints(v: &Value) -> Vec<u64> {
-    v.as_array().unwrap().iter().map(|x| x.as_u64().unwrap()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect()
 }
 
 fn seeded(case: &Value) -> RandomState {
@@ -36,10 +47,18 @@ fn streams_equal_numpy_bit_for_bit() {
 
         let mut rng = seeded(case);
         let got: Vec<f64> = (0..10).map(|_| rng.random_sample()).collect();
-        assert_eq!(got, floats(&case["random_sample"]), "random_sample, seed {seed}");
+        assert_eq!(
+            got,
+            floats(&case["random_sample"]),
+            "random_sample, seed {seed}"
+        );
 
         let mut rng = seeded(case);
-        assert_eq!(rng.randn_vec(11), floats(&case["randn"]), "randn, seed {seed}");
+        assert_eq!(
+            rng.randn_vec(11),
+            floats(&case["randn"]),
+            "randn, seed {seed}"
+        );
 
         let mut rng = seeded(case);
         let got: Vec<f64> = (0..7).map(|_| rng.normal(1.5, 0.25)).collect();
@@ -51,7 +70,11 @@ fn streams_equal_numpy_bit_for_bit() {
 
         let mut rng = seeded(case);
         let got: Vec<u64> = rng.permutation(10).into_iter().map(|i| i as u64).collect();
-        assert_eq!(got, ints(&case["permutation10"]), "permutation, seed {seed}");
+        assert_eq!(
+            got,
+            ints(&case["permutation10"]),
+            "permutation, seed {seed}"
+        );
 
         for shuffle in case["shuffle_arange"].as_array().unwrap() {
             let n = shuffle["n"].as_u64().unwrap() as usize;
@@ -107,7 +130,11 @@ fn make_moons_equals_scikit_learn() {
             }
         }
         let labels: Vec<u64> = data.labels.iter().map(|&l| l as u64).collect();
-        assert_eq!(labels, expected_y, "labels of make_moons({n}, seed={})", case["seed"]);
+        assert_eq!(
+            labels, expected_y,
+            "labels of make_moons({n}, seed={})",
+            case["seed"]
+        );
     }
 }
 
@@ -117,7 +144,10 @@ fn the_seed_data_is_bit_identical() {
     // because everything downstream (the loss table) depends on its last bits.
     let cases = fixture("make_moons.json");
     let case = &cases["cases"][0];
-    assert_eq!((case["n"].as_u64(), case["noise"].as_f64()), (Some(200), Some(0.2)));
+    assert_eq!(
+        (case["n"].as_u64(), case["noise"].as_f64()),
+        (Some(200), Some(0.2))
+    );
     let data = make_moons(200, 0.2, true, &mut RandomState::new(0)).unwrap();
     for (i, row) in case["X"].as_array().unwrap().iter().enumerate() {
         assert_eq!(data.features.row(i).to_vec(), floats(row), "row {i}");
@@ -137,7 +167,13 @@ fn ndarray_rand_can_draw_from_the_numpy_stream() {
 #[test]
 fn bad_parameters_are_refused() {
     let mut rng = RandomState::new(0);
-    for (n, noise) in [(0, 0.2), (10, -0.1), (10, f64::NAN), (10, f64::INFINITY), (usize::MAX, 0.2)] {
+    for (n, noise) in [
+        (0, 0.2),
+        (10, -0.1),
+        (10, f64::NAN),
+        (10, f64::INFINITY),
+        (usize::MAX, 0.2),
+    ] {
         let err = make_moons(n, noise, true, &mut rng).unwrap_err();
         let message = err.to_string();
         assert!(message.contains("expected"), "{message}");

@@ -84,7 +84,10 @@ impl std::str::FromStr for Activation {
             .find(|a| a.name() == s)
             .ok_or_else(|| {
                 let names: Vec<_> = Activation::ALL.iter().map(|a| a.name()).collect();
-                format!("unknown activation '{s}': expected one of {}", names.join(", "))
+                format!(
+                    "unknown activation '{s}': expected one of {}",
+                    names.join(", ")
+                )
             })
     }
 }

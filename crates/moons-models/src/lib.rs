@@ -50,15 +50,15 @@
 mod activation;
 mod classifier;
 mod error;
+mod init;
 mod logistic;
 pub mod mlp;
-mod init;
 mod model_file;
 
 pub use activation::Activation;
 pub use classifier::Classifier;
 pub use error::ModelError;
+pub use init::{check_architecture, Init, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_WIDTH};
 pub use logistic::LogisticRegression;
 pub use mlp::{Gradients, Layer, Mlp, Workspace};
-pub use init::{check_architecture, Init, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_WIDTH};
 pub use model_file::{ModelFileError, MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};

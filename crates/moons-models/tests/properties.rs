@@ -5,7 +5,13 @@ use moons_models::{Activation, Classifier, Mlp};
 use ndarray::{s, Array2};
 use proptest::prelude::*;
 
-fn network(seed: u32, hidden: Vec<usize>, classes: usize, activation: Activation, scale: f64) -> Mlp {
+fn network(
+    seed: u32,
+    hidden: Vec<usize>,
+    classes: usize,
+    activation: Activation,
+    scale: f64,
+) -> Mlp {
     let mut model = Mlp::seed_init(2, &hidden, classes, activation, &mut RandomState::new(seed));
     for layer in &mut model.layers {
         layer.weights.mapv_inplace(|w| w * scale);

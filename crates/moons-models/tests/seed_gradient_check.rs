@@ -8,7 +8,13 @@ fn worst_relative_error(hidden: usize, seed: u32) -> f64 {
     let data = make_moons(40, 0.2, true, &mut RandomState::new(seed)).unwrap();
     let (x, y) = (data.x(), data.y());
     let reg = 0.01;
-    let mut model = Mlp::seed_init(2, &[hidden], 2, Activation::Tanh, &mut RandomState::new(seed));
+    let mut model = Mlp::seed_init(
+        2,
+        &[hidden],
+        2,
+        Activation::Tanh,
+        &mut RandomState::new(seed),
+    );
     let mut ws = Workspace::new(&model, data.n_samples());
     let mut grads = Gradients::zeros_like(&model);
     model.forward(x, &mut ws);
@@ -57,6 +63,9 @@ fn worst_relative_error(hidden: usize, seed: u32) -> f64 {
 fn backprop_matches_finite_differences() {
     for (hidden, seed) in [(1, 0), (3, 0), (3, 7), (5, 1), (20, 2)] {
         let err = worst_relative_error(hidden, seed);
-        assert!(err < 1e-6, "H = {hidden}, seed {seed}: relative error {err:e}");
+        assert!(
+            err < 1e-6,
+            "H = {hidden}, seed {seed}: relative error {err:e}"
+        );
     }
 }

@@ -33,7 +33,11 @@ pub enum TrainError {
     Model(#[from] ModelError),
 }
 
-pub(crate) fn invalid(name: &'static str, value: impl ToString, allowed: impl Into<String>) -> TrainError {
+pub(crate) fn invalid(
+    name: &'static str,
+    value: impl ToString,
+    allowed: impl Into<String>,
+) -> TrainError {
     TrainError::InvalidParameter {
         name,
         value: value.to_string(),

@@ -56,19 +56,22 @@ mod fit;
 mod gd;
 mod history;
 pub mod logreg;
-mod seed_network;
 mod optimizer;
 mod schedule;
-mod trainer;
+mod seed_network;
 pub mod sweep;
+mod trainer;
 
 pub use error::TrainError;
 pub use fit::Fit;
 pub use gd::{accuracy, GradientDescent};
 pub use history::{EarlyStop, Evaluation, History, Report, TAIL_PASSES};
+pub use logreg::{
+    Cs, FittedLogistic, FittedLogisticCv, LogisticRegressionCv, LogisticRegressionParams,
+    SolverReport,
+};
 pub use optimizer::Optimizer;
 pub use schedule::LrSchedule;
-pub use trainer::{GradientConvention, Trainer, DEFAULT_BATCH_SIZE, MAX_PASSES};
-pub use logreg::{Cs, FittedLogistic, FittedLogisticCv, LogisticRegressionCv, LogisticRegressionParams, SolverReport};
 pub use seed_network::{FittedNetwork, SeedNetwork};
 pub use sweep::{hidden_size_sweep, hidden_size_sweep_with, SEED_HIDDEN_SIZES};
+pub use trainer::{GradientConvention, Trainer, DEFAULT_BATCH_SIZE, MAX_PASSES};

@@ -71,7 +71,11 @@ impl SeedNetwork {
     /// Checks every parameter.
     pub fn validate(&self) -> Result<(), TrainError> {
         if self.hidden == 0 || self.hidden > MAX_HIDDEN {
-            return Err(invalid("hidden", self.hidden, format!("an integer from 1 to {MAX_HIDDEN}")));
+            return Err(invalid(
+                "hidden",
+                self.hidden,
+                format!("an integer from 1 to {MAX_HIDDEN}"),
+            ));
         }
         self.gradient_descent().validate()
     }
@@ -89,7 +93,11 @@ impl SeedNetwork {
     }
 
     /// Trains with a callback for each loss report.
-    pub fn fit_with(&self, data: &Dataset, on_report: impl FnMut(&Report)) -> Result<FittedNetwork, TrainError> {
+    pub fn fit_with(
+        &self,
+        data: &Dataset,
+        on_report: impl FnMut(&Report),
+    ) -> Result<FittedNetwork, TrainError> {
         self.validate()?;
         let mut model = self.init(data);
         let history = self.gradient_descent().train(&mut model, data, on_report)?;

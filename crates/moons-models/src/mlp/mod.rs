@@ -55,7 +55,10 @@ pub struct Mlp {
 
 impl Mlp {
     /// Builds a network from layers, checking that consecutive shapes chain.
-    pub fn from_layers(layers: Vec<Layer>, activation: Activation) -> Result<Self, crate::ModelError> {
+    pub fn from_layers(
+        layers: Vec<Layer>,
+        activation: Activation,
+    ) -> Result<Self, crate::ModelError> {
         if layers.is_empty() {
             return Err(crate::ModelError::InvalidParameter {
                 name: "layers",
