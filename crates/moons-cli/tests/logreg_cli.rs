@@ -82,21 +82,19 @@ fn explicit_cs_and_folds_are_used() {
 }
 
 #[test]
-fn bad_values_are_one_line_errors_or_usage_errors() {
-    let out = run(&["logreg", "--folds", "1"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.starts_with("error: ") && err.lines().count() == 1,
-        "{err}"
-    );
-    let out = run(&["logreg", "--cs=-1"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = run(&["logreg", "--cs", "abc"]);
-    assert_eq!(out.status.code(), Some(2));
+fn bad_values_are_usage_errors_naming_the_flag() {
+    for args in [
+        &["logreg", "--folds", "1"][..],
+        &["logreg", "--cs=-1"],
+        &["logreg", "--cs", "abc"],
+    ] {
+        let out = run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("error: invalid value"), "{err}");
+        assert!(
+            err.contains(args[1].trim_start_matches("--").split('=').next().unwrap()),
+            "{err}"
+        );
+    }
 }
