@@ -13,15 +13,19 @@ With one hidden unit (H = 1) `W1` is 2 x 1, `a1` and `delta2` are N x 1, and num
   a1.dot(W2)           column @ row            dgemm with K = 1 (one product: any order)
   np.sum(delta2, 0)    N x 1, axis 0           one contiguous run: numpy's pairwise sum
 
-The Haswell kernels (kernel/x86_64/dgemv_t_4.c, dgemv_n_4.c) handle two rows / two outputs in
-plain C (the `m3 == 2` tails), compiled with FMA contraction, which turns
-`a0*x0 + a1*x1` into `fma(a0, x0, a1*x1)`:
+The library numpy ships runs the Haswell kernels (kernel/x86_64/dgemv_t_4.c, dgemv_n_4.c,
+ddot.c). Two rows / two outputs go through their plain-C `m3` tails. dgemv_t's is compiled
+with FMA contraction (its disassembly shows vfmadd231sd), which turns `a0*x0 + a1*x1` into
+`fma(a0, x0, a1*x1)`; dgemv_n's and ddot's are not (vmulsd / vaddsd only):
 
-  dgemv_t (m = 2):  y[j] = 0 + fma(a[j,0], x0, a[j,1] * x1)
-  dgemv_n (m = 2):  t = 0;  per block of 4 terms p..p+3:
-                        t = t + fma(a[p], x[p], a[p+1] * x[p+1])
-                        t = t + fma(a[p+2], x[p+2], a[p+3] * x[p+3])
-                    the last n % 4 terms:  t = fma(a[p], x[p], t);   y = 0 + t
+  dgemv_t (k = 2):  y[j] = 0 + fma(a[j,0], x0, a[j,1] * x1)
+          (k = 3):  y[j] = 0 + fma(a[j,2], x2, fma(a[j,0], x0, a[j,1] * x1))
+  dgemv_n (2 or 3 outputs, inner length N), per output:  t = 0;  per block of 4 terms:
+                        t = t + (a[p] * x[p] + a[p+1] * x[p+1])
+                        t = t + (a[p+2] * x[p+2] + a[p+3] * x[p+3])
+                    the last N % 4 terms:  t = t + a[p] * x[p];   y = 0 + t
+  ddot (N = 1, row @ column, fewer than 16 terms):  t = 0;  t = t + a[p] * x[p]
+  np.sum(N x 1, axis=0):  numpy's pairwise sum of the column
 
 This script checks those rules (and rejects the dgemm rule and other candidates) against
 numpy on random inputs of several lengths and on the seed's actual H = 1 trajectory. Every
@@ -69,6 +73,24 @@ def chain_from_zero(a, x):
 def gemv_t2(a0, a1, x0, x1):
     """dgemv_t m3 == 2 tail: y += a0*x0 + a1*x1, contracted to fma(a0, x0, a1*x1)."""
     return 0.0 + fma(a0, x0, mul(a1, x1))
+
+
+def gemv_t(row, x):
+    """dgemv_t m3 tails for an inner length of 2 or 3 (dgemv_t_4.c, FMA-contracted):
+    `y += a0*x0 + a1*x1 [+ a2*x2]` is fma(a0, x0, a1*x1), then fma(a2, x2, .), then 0 + ."""
+    t = fma(row[0], x[0], mul(row[1], x[1]))
+    if len(row) == 3:
+        t = fma(row[2], x[2], t)
+    return 0.0 + t
+
+
+def ddot_short(a, x):
+    """OpenBLAS ddot (ddot.c, Haswell) below 16 terms: `dot += y[i] * x[i]` from 0, not
+    contracted (each product rounded, then added)."""
+    t = 0.0
+    for ap, xp in zip(a, x):
+        t = t + mul(ap, xp)
+    return t
 
 
 def gemv_t2_other(a0, a1, x0, x1):
@@ -249,26 +271,13 @@ def seed_trajectory(n, noise, data_seed, init_seed, passes, check_every):
 def main():
     write = "--write" in sys.argv
     tally = {}
-    fixture_cases = []
     rs = np.random.RandomState(2024)
     lengths = [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 64, 101, 150, 200, 257, 1000]
     for N in lengths:
         for rep in range(5):
             inputs = random_inputs(rs, N)
-            got = compare(inputs, "random", tally) if N >= 2 else None
-            if rep == 0 and N in (2, 3, 5, 7, 8, 64, 101, 150, 200, 257):
-                X, W1, a1, W2, delta3, delta2 = inputs
-                got = numpy_products(*inputs)
-                fixture_cases.append({
-                    "n": N,
-                    "X": X.tolist(), "W1": W1.tolist(), "a1": a1.tolist(), "W2": W2.tolist(),
-                    "delta3": delta3.tolist(), "delta2": delta2.tolist(),
-                    "X_W1": got["X_W1"].tolist(),
-                    "delta3_W2T": got["delta3_W2T"].tolist(),
-                    "a1T_delta3": got["a1T_delta3"].tolist(),
-                    "XT_delta2": got["XT_delta2"].tolist(),
-                    "sum_delta2": got["sum_delta2"].tolist(),
-                })
+            if N >= 2:
+                compare(inputs, "random", tally)
     random_tally = dict(tally)
     tally.clear()
     for (n, noise, ds, seed_i, passes, every) in [(200, 0.2, 0, 0, 3000, 100),
@@ -284,25 +293,79 @@ def main():
         print("  %-26s %-12s random %-10s seed %s" % (key[0], key[1], random_tally.get(key),
                                                       tally.get(key)))
 
-    # N = 1: numpy takes ddot / daxpy / a scalar multiply; check that the dgemm chain holds.
+    # N = 1 (and H = 1): X.dot(W1) and delta3.dot(W2.T) are row @ column, a ddot of length 2;
+    # the other products are a scalar times a vector (single products).
     ok = True
     for rep in range(50):
         X, W1, a1, W2, delta3, delta2 = random_inputs(rs, 1)
         got = numpy_products(X, W1, a1, W2, delta3, delta2)
         want = candidates(X, W1, a1, W2, delta3, delta2)["dgemm_chain"]
+        want["X_W1"] = [ddot_short(X[0], W1[:, 0])]
+        want["delta3_W2T"] = [ddot_short(delta3[0], W2[0])]
         for prod in ("X_W1", "delta3_W2T", "a1T_delta3", "XT_delta2", "sum_delta2"):
             ok &= bits_equal(got[prod], want[prod])
-    print("N = 1: every product equals the dgemm chain:", ok)
+    print("N = 1: ddot for the two row @ column products, single products otherwise:", ok)
+
+    # Other short shapes a network with a one-unit layer can meet: inner length 3 (dgemv_t),
+    # three outputs (dgemv_n), and N = 1 with a column (ddot).
+    rs = np.random.RandomState(7)
+    extra = {"matrix_k3_at_column": [0, 0], "row_at_matrix_q3": [0, 0],
+             "Fmatrix_q3_at_column": [0, 0], "row_at_column_ddot": [0, 0]}
+    for N in [2, 3, 4, 5, 7, 9, 64, 101, 200]:
+        for rep in range(5):
+            A = rs.standard_normal((N, 3))
+            x3 = rs.standard_normal((3, 1))
+            v = rs.standard_normal((N, 1))
+            extra["matrix_k3_at_column"][0 if bits_equal(
+                A.dot(x3)[:, 0], [gemv_t(A[i], x3[:, 0]) for i in range(N)]) else 1] += 1
+            extra["row_at_matrix_q3"][0 if bits_equal(
+                v.T.dot(A)[0], [gemv_n2(A[:, j], v[:, 0]) for j in range(3)]) else 1] += 1
+            extra["Fmatrix_q3_at_column"][0 if bits_equal(
+                A.T.dot(v)[:, 0], [gemv_n2(A[:, j], v[:, 0]) for j in range(3)]) else 1] += 1
+    for k in [2, 3, 5, 15]:
+        for rep in range(40):
+            r = rs.standard_normal((1, k))
+            c = rs.standard_normal((k, 1))
+            extra["row_at_column_ddot"][0 if bits_equal(
+                r.dot(c)[0], [ddot_short(r[0], c[:, 0])]) else 1] += 1
+    print("other short shapes [equal, differ]:", extra)
 
     if write:
-        payload = {
-            "generator": {"numpy": np.__version__, "script": "reference/probe_gemv.py"},
-            "cases": fixture_cases,
-        }
-        with open(OUT, "w") as f:
-            json.dump(payload, f, indent=None, sort_keys=True, allow_nan=False)
-            f.write("\n")
-        print("wrote", OUT, os.path.getsize(OUT), "bytes")
+        write_fixture()
+
+
+def write_fixture():
+    """Inputs and numpy's outputs for the Rust unit tests (crates/moons-linalg/src/gemv.rs)."""
+    rs = np.random.RandomState(99)
+    gemv_t_cases, gemv_n_cases, ddot_cases, sum_cases = [], [], [], []
+    for N in [2, 3, 5, 7, 8, 17, 64, 101, 150, 200]:
+        for k in ((2, 3) if N <= 17 else (2,)):
+            A = rs.standard_normal((N, k))
+            x = rs.standard_normal((k, 1))
+            gemv_t_cases.append({"a": A.tolist(), "x": x[:, 0].tolist(),
+                                 "numpy": A.dot(x)[:, 0].tolist()})
+            v = np.tanh(rs.standard_normal((N, 1)))
+            out = v.T.dot(A)[0]
+            assert bits_equal(out, A.T.dot(v)[:, 0])
+            gemv_n_cases.append({"a": A.tolist(), "v": v[:, 0].tolist(), "numpy": out.tolist()})
+        d = rs.standard_normal((N, 1)) * 0.1
+        sum_cases.append({"v": d[:, 0].tolist(), "numpy": float(np.sum(d, axis=0)[0])})
+    for k in (2, 3, 5):
+        r = rs.standard_normal((1, k))
+        c = rs.standard_normal((k, 1))
+        ddot_cases.append({"a": r[0].tolist(), "x": c[:, 0].tolist(),
+                           "numpy": float(r.dot(c)[0, 0])})
+    payload = {
+        "generator": {"numpy": np.__version__, "script": "reference/probe_gemv.py"},
+        "gemv_t": gemv_t_cases,
+        "gemv_n": gemv_n_cases,
+        "ddot": ddot_cases,
+        "column_sum": sum_cases,
+    }
+    with open(OUT, "w") as f:
+        json.dump(payload, f, indent=None, sort_keys=True, allow_nan=False)
+        f.write("\n")
+    print("wrote", OUT, os.path.getsize(OUT), "bytes")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,10 @@
 //! The seed's trainer: full-batch gradient descent on the summed gradient.
 
 use moons_datasets::Dataset;
-use moons_models::{Classifier, Gradients, Mlp, ModelError, Workspace};
+use moons_models::{Classifier, Mlp, ModelError};
 
 use crate::error::invalid;
-use crate::history::TAIL_PASSES;
-use crate::{History, Report, TrainError};
+use crate::{History, Report, TrainError, Trainer};
 
 /// Full-batch gradient descent exactly as the seed runs it.
 ///
@@ -42,66 +41,38 @@ impl Default for GradientDescent {
 }
 
 impl GradientDescent {
+    /// The same run as a general [`Trainer`]: GD, summed gradients, constant step, full batch.
+    pub fn trainer(&self) -> Trainer {
+        Trainer {
+            learning_rate: self.learning_rate,
+            reg_lambda: self.reg_lambda,
+            passes: self.passes,
+            report_every: self.report_every,
+            fast: self.fast,
+            ..Trainer::default()
+        }
+    }
+
     /// Checks every parameter, naming the first one out of range.
     pub fn validate(&self) -> Result<(), TrainError> {
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return Err(invalid("lr", self.learning_rate, "a finite number > 0"));
-        }
-        if !(self.reg_lambda.is_finite() && self.reg_lambda >= 0.0) {
-            return Err(invalid("reg", self.reg_lambda, "a finite number >= 0"));
-        }
-        if self.passes == 0 {
-            return Err(invalid("passes", self.passes, "an integer >= 1"));
-        }
-        if self.report_every == 0 {
-            return Err(invalid("print-every", self.report_every, "an integer >= 1"));
-        }
-        Ok(())
+        self.trainer().validate()
     }
 
     /// Trains `model` in place on all of `data`, calling `on_report` for every report as it
-    /// happens (the seed prints there).
+    /// happens (the seed prints there). One training loop serves every optimizer: this is
+    /// [`Trainer::train`] with the seed's settings and no held-out set.
     pub fn train(
         &self,
         model: &mut Mlp,
         data: &Dataset,
         mut on_report: impl FnMut(&Report),
     ) -> Result<History, TrainError> {
-        self.validate()?;
-        check_fit(model, data)?;
-        let (x, y) = (data.x(), data.y());
-        let mut ws = Workspace::new(model, data.n_samples());
-        ws.set_fast(self.fast);
-        let mut grads = Gradients::zeros_like(model);
-        let mut history = History::default();
-        for pass in 0..self.passes {
-            model.forward(x, &mut ws);
-            model.backward(x, y, self.reg_lambda, &mut ws, &mut grads);
-            if !grads.is_finite() {
-                return Err(TrainError::NonFinite {
-                    pass,
-                    what: "gradient",
-                });
-            }
-            model.apply_gradients(&grads, self.learning_rate);
-            let reported = pass % self.report_every == 0;
-            let in_tail = pass + TAIL_PASSES >= self.passes;
-            if reported || in_tail {
-                let loss = model.loss(x, y, self.reg_lambda, &mut ws);
-                if !loss.is_finite() {
-                    return Err(TrainError::NonFinite { pass, what: "loss" });
-                }
-                let report = Report { pass, loss };
-                if reported {
-                    on_report(&report);
-                    history.reports.push(report);
-                }
-                if in_tail {
-                    history.tail.push(report);
-                }
-            }
-        }
-        Ok(history)
+        self.trainer().train(model, data, None, |e| {
+            on_report(&Report {
+                pass: e.pass,
+                loss: e.train_loss,
+            })
+        })
     }
 }
 
