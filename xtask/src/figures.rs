@@ -14,20 +14,13 @@ use moons_models::Classifier;
 use moons_train::{
     hidden_size_sweep, Fit, FittedNetwork, LogisticRegressionCv, SeedNetwork, SEED_HIDDEN_SIZES,
 };
-use moons_viz::{BoundaryOptions, LossCurve, LossOptions, Shading};
+use moons_viz::tutorial;
 
 /// Where the committed figures live, relative to the workspace root.
 pub const FIGURES_DIR: &str = "docs/figures";
 
 /// Every figure file `cargo xtask figures` writes, in the order of the tutorial.
-pub const FIGURE_FILES: [&str; 6] = [
-    "moons.png",
-    "logistic_regression.png",
-    "hidden_3.png",
-    "hidden_3_probability.png",
-    "hidden_sizes.png",
-    "loss_curve.png",
-];
+pub const FIGURE_FILES: [&str; 6] = tutorial::FILES;
 
 /// The hidden width of the seed's main run.
 const SEED_HIDDEN: usize = 3;
@@ -160,67 +153,26 @@ pub fn generate(out: &Path) -> Result<Vec<PathBuf>> {
     let runs = SeedRuns::train()?;
     let data = &runs.data;
     let path = |name: &str| out.join(name);
-
-    moons_viz::plot_data(
-        data,
-        "The data: make_moons(200, noise=0.20)",
-        &path(FIGURE_FILES[0]),
-    )?;
-    moons_viz::plot_decision_boundary(
-        &runs.logistic,
-        data,
-        "Logistic Regression",
-        &path(FIGURE_FILES[1]),
-    )?;
     let seed_model = &runs.seed_run.model;
-    moons_viz::plot_decision_boundary(
-        seed_model,
-        data,
-        "Decision Boundary for hidden layer size 3",
-        &path(FIGURE_FILES[2]),
-    )?;
-    let shaded = BoundaryOptions {
-        shading: Shading::Probability,
-        ..BoundaryOptions::default()
-    };
-    moons_viz::plot_decision_boundary_with(
-        seed_model,
-        data,
-        "Hidden layer size 3: probability of class 1",
-        &shaded,
-        &path(FIGURE_FILES[3]),
-    )?;
-    let panels: Vec<(String, &dyn Classifier)> = SEED_HIDDEN_SIZES
+    let losses: Vec<(usize, f64)> = runs
+        .seed_run
+        .history
+        .reports
+        .iter()
+        .map(|r| (r.pass, r.loss))
+        .collect();
+    let sweep: Vec<(usize, &dyn Classifier)> = SEED_HIDDEN_SIZES
         .iter()
         .zip(&runs.sweep)
-        .map(|(h, run)| {
-            (
-                format!("Hidden Layer size {h}"),
-                &run.model as &dyn Classifier,
-            )
-        })
+        .map(|(&h, run)| (h, &run.model as &dyn Classifier))
         .collect();
-    moons_viz::plot_boundary_grid(&panels, data, &path(FIGURE_FILES[4]))?;
-    let curve = LossCurve {
-        label: "H = 3".into(),
-        points: runs
-            .seed_run
-            .history
-            .reports
-            .iter()
-            .map(|r| (r.pass, r.loss))
-            .collect(),
-    };
-    let options = LossOptions {
-        log_scale: true,
-        ..LossOptions::default()
-    };
-    moons_viz::plot_loss_curves_with(
-        &[curve],
-        "The seed's network (H = 3): loss after every pass",
-        &options,
-        &path(FIGURE_FILES[5]),
-    )?;
+
+    tutorial::data(data, &path(tutorial::DATA))?;
+    tutorial::logistic_regression(&runs.logistic, data, &path(tutorial::LOGISTIC_REGRESSION))?;
+    tutorial::hidden_3(seed_model, data, &path(tutorial::HIDDEN_3))?;
+    tutorial::hidden_3_probability(seed_model, data, &path(tutorial::HIDDEN_3_PROBABILITY))?;
+    tutorial::hidden_sizes(&sweep, data, &path(tutorial::HIDDEN_SIZES))?;
+    tutorial::loss_curve(&losses, &path(tutorial::LOSS_CURVE))?;
     Ok(FIGURE_FILES.iter().map(|name| path(name)).collect())
 }
 

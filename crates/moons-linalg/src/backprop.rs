@@ -11,7 +11,7 @@ use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::dispatch::{dispatched, rows_per_task, PARALLEL_MIN_WORK};
-use crate::{column_sums_into, matmul_into, tanh_derivative_mul_in_place};
+use crate::{column_sums_into, gemv, matmul_into, tanh_derivative_mul_in_place};
 
 /// `delta = probs - onehot(labels)`: the gradient of the summed cross-entropy with respect to
 /// the logits (the seed's `delta3 = probs; delta3[range(N), y] -= 1`).
@@ -70,11 +70,15 @@ pub fn weight_gradients_into(
     );
     assert_eq!(dw.dim(), (k, n), "weight gradients: dw has the wrong shape");
     assert_eq!(db.len(), n, "weight gradients: db has the wrong length");
-    if let (Some(a), Some(d), Some(g), Some(s)) = (
+    // One input or one output unit: numpy's dgemv for dw and a pairwise sum for a single
+    // column's db, which the plain kernels below follow.
+    let vector_shaped = gemv::mirrored(&input.t(), &delta) || (n == 1 && m > 1);
+    if let (Some(a), Some(d), Some(g), Some(s), false) = (
         input.as_slice(),
         delta.as_slice(),
         dw.as_slice_mut(),
         db.as_slice_mut(),
+        vector_shaped,
     ) {
         if k > 0 && n > 0 {
             gradient_sums(a, d, g, s, k, n);
@@ -251,11 +255,13 @@ pub fn backprop_deltas_into(
         );
     }
     let a_slice = a.as_ref().map(|a| a.as_slice());
+    // One unit below (or a single row): numpy's dgemv/ddot, which matmul_into follows.
+    let vector_shaped = gemv::mirrored(&delta, &weights.t());
     if let (Some(d), Some(w), Some(b), false) = (
         delta.as_slice(),
         weights.as_slice(),
         below.as_slice_mut(),
-        a_slice == Some(None),
+        a_slice == Some(None) || vector_shaped,
     ) {
         if c > 0 && h > 0 {
             backprop_rows(d, w, a_slice.flatten(), b, c, h);

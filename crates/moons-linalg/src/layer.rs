@@ -9,7 +9,7 @@ use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::dispatch::{dispatched, rows_per_task};
-use crate::{add_row_in_place, fast, matmul_into, tanh_in_place};
+use crate::{add_row_in_place, fast, gemv, matmul_into, tanh_in_place};
 
 /// The nonlinearity a fused layer applies after its affine map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,18 +42,23 @@ pub fn affine_into(
     assert_eq!(weights.nrows(), k, "affine: inner dimensions differ");
     assert_eq!(bias.len(), n, "affine: bias has the wrong length");
     assert_eq!(out.dim(), (m, n), "affine: output has the wrong shape");
-    if let (Some(a), Some(w), Some(b), Some(o)) = (
+    // A one-unit layer (or a single row) is a dgemv/ddot product in numpy: the plain
+    // kernels below follow its order.
+    let vector_shaped = gemv::mirrored(&input, &weights);
+    if let (Some(a), Some(w), Some(b), Some(o), false) = (
         input.as_slice(),
         weights.as_slice(),
         bias.as_slice(),
         out.as_slice_mut(),
+        vector_shaped,
     ) {
         if k > 0 && n > 0 {
             affine_rows(a, w, b, o, k, n, activation);
             return;
         }
     }
-    // Views that are not row-major: the plain kernels, same arithmetic.
+    // Views that are not row-major, or vector-shaped products: the plain kernels, same
+    // arithmetic.
     matmul_into(input, weights, out.view_mut());
     add_row_in_place(out.view_mut(), bias);
     match activation {

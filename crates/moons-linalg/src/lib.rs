@@ -4,7 +4,11 @@
 //! never allocates. The arithmetic mirrors numpy 2 with OpenBLAS on x86-64:
 //!
 //! - a matrix product computes every output as a fused multiply-add chain over the inner
-//!   dimension, starting from zero ([`matmul_into`]);
+//!   dimension, starting from zero ([`matmul_into`]), except where one operand is a row or
+//!   a column: numpy then calls OpenBLAS's `dgemv`/`ddot`, whose rounding is mirrored
+//!   separately (`gemv.rs`; a network with a one-unit layer, or a batch of one row);
+//! - `np.sum(a, axis=0)` adds rows in order, except for a single column, which numpy sums
+//!   pairwise ([`column_sums_into`]);
 //! - a reduction over rows adds them in order ([`column_sums_into`]), while a sum over one
 //!   contiguous run uses numpy's pairwise summation ([`pairwise_sum`]);
 //! - `exp`, `ln` and `tanh` are the C library's, which is what Rust's `f64` methods call on Linux.
@@ -31,6 +35,7 @@ mod activation;
 mod backprop;
 mod dispatch;
 pub mod fast;
+mod gemv;
 mod layer;
 mod matmul;
 mod reduce;

@@ -2,12 +2,19 @@
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2, Zip};
 
+use crate::gemv;
+
 /// `out = a · b`, each output `fma(a[i,p], b[p,j], acc)` for `p = 0..k` from `acc = 0`.
 ///
-/// This is the order in which OpenBLAS evaluates every product the seed makes, so the
-/// result equals numpy's `a.dot(b)` bit for bit. Pass `a.t()` or `b.t()` for the transposed
-/// products of backpropagation. `f64::mul_add` is a single rounding whether or not the CPU
-/// has an FMA unit, so the bits do not depend on the machine.
+/// This is the order in which OpenBLAS's `dgemm` evaluates every product the seed makes
+/// with two matrix operands, so the result equals numpy's `a.dot(b)` bit for bit. Pass
+/// `a.t()` or `b.t()` (views, as numpy's `.T`) for the transposed products of
+/// backpropagation. `f64::mul_add` is a single rounding whether or not the CPU has an FMA
+/// unit, so the bits do not depend on the machine.
+///
+/// When `a` is a row or `b` a column (a one-unit layer, or a single row), numpy calls
+/// `dgemv` or `ddot` instead, and this function follows their order (see `gemv.rs`); which
+/// one depends on the shapes and on whether the matrix operand is C- or F-ordered.
 ///
 /// # Panics
 /// If the shapes do not chain (`a: m x k`, `b: k x n`, `out: m x n`).
@@ -20,6 +27,10 @@ pub fn matmul_into(
     let n = b.ncols();
     assert_eq!(b.nrows(), k, "matmul: inner dimensions differ");
     assert_eq!(out.dim(), (m, n), "matmul: output has the wrong shape");
+    let route = gemv::route(&a, &b);
+    if gemv::mirrored(&a, &b) {
+        return gemv::product_into(route, a, b, out);
+    }
     for i in 0..m {
         for j in 0..n {
             let mut acc = 0.0;

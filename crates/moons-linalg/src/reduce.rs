@@ -84,12 +84,23 @@ fn pairwise_squares(v: &[f64]) -> f64 {
 }
 
 /// `out = np.sum(a, axis=0)`: rows added in order, from zero.
+///
+/// A single column (`N x 1`, N > 1) is one contiguous run to numpy, which it sums pairwise
+/// ([`pairwise_sum`]), as a one-unit layer's bias gradient is.
 pub fn column_sums_into(a: ArrayView2<'_, f64>, mut out: ArrayViewMut1<'_, f64>) {
     assert_eq!(
         out.len(),
         a.ncols(),
         "column sums: output has the wrong length"
     );
+    if a.ncols() == 1 && a.nrows() > 1 {
+        let column = a.column(0);
+        out[0] = match column.as_slice() {
+            Some(values) => pairwise_sum(values),
+            None => pairwise_sum(&column.to_vec()),
+        };
+        return;
+    }
     out.fill(0.0);
     for row in a.rows() {
         for (o, &x) in out.iter_mut().zip(row) {

@@ -65,6 +65,7 @@ pub mod palette;
 mod panel;
 mod scatter;
 mod style;
+pub mod tutorial;
 
 use std::path::Path;
 

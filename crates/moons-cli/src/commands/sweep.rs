@@ -99,16 +99,11 @@ pub(crate) fn plot(
     data: &Dataset,
     path: &std::path::Path,
 ) -> Result<()> {
-    let panels: Vec<(String, &dyn Classifier)> = hidden
+    let panels: Vec<(usize, &dyn Classifier)> = hidden
         .iter()
         .zip(runs)
-        .map(|(h, run)| {
-            (
-                format!("Hidden Layer size {h}"),
-                &run.model as &dyn Classifier,
-            )
-        })
+        .map(|(&h, run)| (h, &run.model as &dyn Classifier))
         .collect();
-    moons_viz::plot_boundary_grid(&panels, data, path)?;
+    moons_viz::tutorial::hidden_sizes(&panels, data, path)?;
     Ok(())
 }

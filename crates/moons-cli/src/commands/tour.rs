@@ -9,7 +9,7 @@ use moons_models::Classifier;
 use moons_train::{
     hidden_size_sweep, Fit, FittedNetwork, LogisticRegressionCv, SeedNetwork, SEED_HIDDEN_SIZES,
 };
-use moons_viz::{BoundaryOptions, LossCurve, LossOptions, Shading};
+use moons_viz::tutorial;
 
 use crate::args::DataSource;
 
@@ -37,12 +37,8 @@ pub fn run(out: Option<&Path>) -> Result<()> {
         data.n_samples(),
         counts.first().copied().unwrap_or(0)
     );
-    moons_viz::plot_data(
-        &data,
-        "The data: make_moons(200, noise=0.20)",
-        &figure("moons.png"),
-    )?;
-    wrote(&figure("moons.png"));
+    tutorial::data(&data, &figure(tutorial::DATA))?;
+    wrote(&figure(tutorial::DATA));
 
     // The other widths train in the background while the H = 3 run prints its table.
     let others: Vec<usize> = SEED_HIDDEN_SIZES
@@ -53,7 +49,7 @@ pub fn run(out: Option<&Path>) -> Result<()> {
         let sweep = scope.spawn(|| hidden_size_sweep(&data, &others, &SeedNetwork::default()));
 
         heading("2. Logistic regression");
-        logistic_regression(&data, &figure("logistic_regression.png"))?;
+        logistic_regression(&data, &figure(tutorial::LOGISTIC_REGRESSION))?;
 
         heading("3. A network with 3 hidden units (2 -> 3 tanh -> 2 softmax)");
         let seed_run = seed_network(&data)?;
@@ -83,9 +79,9 @@ pub fn run(out: Option<&Path>) -> Result<()> {
         &SEED_HIDDEN_SIZES,
         &runs,
         &data,
-        &figure("hidden_sizes.png"),
+        &figure(tutorial::HIDDEN_SIZES),
     )?;
-    wrote(&figure("hidden_sizes.png"));
+    wrote(&figure(tutorial::HIDDEN_SIZES));
 
     println!();
     println!("Next: `moons train --hidden 5`, `moons sweep --hidden 2,3,8 --plot sweep.png`, or `moons --help`.");
@@ -120,7 +116,7 @@ fn logistic_regression(data: &Dataset, path: &Path) -> Result<()> {
         "Training accuracy: {} -- a straight line cannot follow the moons.",
         fitted.refit.train_accuracy
     );
-    moons_viz::plot_decision_boundary(model, data, "Logistic Regression", path)?;
+    tutorial::logistic_regression(model, data, path)?;
     wrote(path);
     Ok(())
 }
@@ -149,47 +145,18 @@ fn seed_figures(
     figure: &dyn Fn(&str) -> PathBuf,
 ) -> Result<()> {
     let model: &dyn Classifier = &run.model;
-    let path = figure("hidden_3.png");
-    moons_viz::plot_decision_boundary(
-        model,
-        data,
-        "Decision Boundary for hidden layer size 3",
-        &path,
-    )?;
-    wrote(&path);
-    let path = figure("hidden_3_probability.png");
-    let shaded = BoundaryOptions {
-        shading: Shading::Probability,
-        ..BoundaryOptions::default()
-    };
-    moons_viz::plot_decision_boundary_with(
-        model,
-        data,
-        "Hidden layer size 3: probability of class 1",
-        &shaded,
-        &path,
-    )?;
-    wrote(&path);
-    let curve = LossCurve {
-        label: "H = 3".into(),
-        points: run
-            .history
-            .reports
-            .iter()
-            .map(|r| (r.pass, r.loss))
-            .collect(),
-    };
-    let path = figure("loss_curve.png");
-    let options = LossOptions {
-        log_scale: true,
-        ..LossOptions::default()
-    };
-    moons_viz::plot_loss_curves_with(
-        &[curve],
-        "The seed's network (H = 3): loss after every pass",
-        &options,
-        &path,
-    )?;
+    tutorial::hidden_3(model, data, &figure(tutorial::HIDDEN_3))?;
+    wrote(&figure(tutorial::HIDDEN_3));
+    tutorial::hidden_3_probability(model, data, &figure(tutorial::HIDDEN_3_PROBABILITY))?;
+    wrote(&figure(tutorial::HIDDEN_3_PROBABILITY));
+    let losses: Vec<(usize, f64)> = run
+        .history
+        .reports
+        .iter()
+        .map(|r| (r.pass, r.loss))
+        .collect();
+    let path = figure(tutorial::LOSS_CURVE);
+    tutorial::loss_curve(&losses, &path)?;
     println!(
         "Figure: {} (per pass: the two interleaved branches are the oscillation)",
         path.display()
