@@ -344,6 +344,32 @@ fn a_failed_run_never_touches_an_existing_file() {
 }
 
 #[test]
+fn absurd_sizes_are_refused_before_allocating() {
+    expect_failure(
+        &[
+            "train",
+            "--samples",
+            "1000000",
+            "--hidden",
+            "1000",
+            "--passes",
+            "1",
+        ],
+        1,
+        &[
+            "invalid samples 1000000",
+            "intermediate values",
+            "--batch-size",
+        ],
+    );
+    expect_failure(
+        &["train", "--hidden", "100000,100000", "--passes", "1"],
+        1,
+        &["parameters"],
+    );
+}
+
+#[test]
 fn unwritable_outputs_are_refused_before_any_work() {
     let dir = Scratch::new("unwritable");
     let missing_folder = Path::new(&dir.0).join("no/such/folder/out.csv");

@@ -11,6 +11,7 @@ use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::dispatch::{dispatched, rows_per_task, PARALLEL_MIN_WORK};
+use crate::matmul::chain_into;
 use crate::{column_sums_into, gemv, matmul_into, tanh_derivative_mul_in_place};
 
 /// `delta = probs - onehot(labels)`: the gradient of the summed cross-entropy with respect to
@@ -72,7 +73,7 @@ pub fn weight_gradients_into(
     assert_eq!(db.len(), n, "weight gradients: db has the wrong length");
     // One input or one output unit: numpy's dgemv for dw and a pairwise sum for a single
     // column's db, which the plain kernels below follow.
-    let vector_shaped = gemv::mirrored(&input.t(), &delta) || (n == 1 && m > 1);
+    let vector_shaped = gemv::is_mirrored(gemv::route(&input.t(), &delta)) || (n == 1 && m > 1);
     if let (Some(a), Some(d), Some(g), Some(s), false) = (
         input.as_slice(),
         delta.as_slice(),
@@ -229,7 +230,9 @@ dispatched! {
 /// With `a = None` no activation derivative is applied (`below = delta · weightsᵀ`).
 ///
 /// `delta` is `m x c`, `weights` `h x c`, `a` and `below` `m x h`. Equal, bit for bit, to
-/// `matmul_into(delta, weights.t(), below)` followed by `tanh_derivative_mul_in_place`.
+/// `matmul_into(delta, weights.t(), below)` followed by `tanh_derivative_mul_in_place`, except
+/// for a single row (`m = 1`), which is computed as a row of a larger batch (see
+/// [`crate::affine_into`]).
 ///
 /// # Panics
 /// If the shapes do not match.
@@ -255,8 +258,9 @@ pub fn backprop_deltas_into(
         );
     }
     let a_slice = a.as_ref().map(|a| a.as_slice());
-    // One unit below (or a single row): numpy's dgemv/ddot, which matmul_into follows.
-    let vector_shaped = gemv::mirrored(&delta, &weights.t());
+    // One unit below: numpy's dgemv (gemv.rs).
+    let route = gemv::batch_route(&delta, &weights.t());
+    let vector_shaped = gemv::is_mirrored(route);
     if let (Some(d), Some(w), Some(b), false) = (
         delta.as_slice(),
         weights.as_slice(),
@@ -268,7 +272,11 @@ pub fn backprop_deltas_into(
             return;
         }
     }
-    matmul_into(delta, weights.t(), below.view_mut());
+    if vector_shaped {
+        gemv::product_into(route, delta, weights.t(), below.view_mut());
+    } else {
+        chain_into(delta, weights.t(), below.view_mut());
+    }
     if let Some(a) = a {
         tanh_derivative_mul_in_place(below, a);
     }

@@ -109,11 +109,27 @@ pub(crate) fn route(a: &ArrayView2<'_, f64>, b: &ArrayView2<'_, f64>) -> Route {
     }
 }
 
-/// True when numpy's `a.dot(b)` rounds differently from the FMA chain and this module
-/// reproduces it: the fused kernels then fall back to [`crate::matmul_into`], which calls
-/// [`product_into`].
-pub(crate) fn mirrored(a: &ArrayView2<'_, f64>, b: &ArrayView2<'_, f64>) -> bool {
-    matches!(route(a, b), Route::GemvT | Route::GemvN | Route::Ddot)
+/// The route for `batch · b` when `batch` holds rows of a batch (a layer's inputs or
+/// deltas, one row per sample): a batch of one row gets the arithmetic its row has inside a
+/// larger batch, so that no result depends on how a batch is split. numpy itself multiplies
+/// a lone row with `ddot` or `dgemv_n` ([`route`]); the fused layer kernels deliberately do
+/// not follow it there.
+pub(crate) fn batch_route(batch: &ArrayView2<'_, f64>, b: &ArrayView2<'_, f64>) -> Route {
+    let (m, k) = batch.dim();
+    if m != 1 {
+        return route(batch, b);
+    }
+    // As a row of a C-ordered batch: a matrix @ column is dgemv_t; anything else dgemm.
+    match (k > 1, shape(b.nrows(), b.ncols())) {
+        (true, Shape::Column) if k <= 3 => Route::GemvT,
+        (true, Shape::Column) => Route::Unmirrored,
+        _ => Route::Gemm,
+    }
+}
+
+/// True for the routes whose arithmetic [`product_into`] reproduces.
+pub(crate) fn is_mirrored(route: Route) -> bool {
+    matches!(route, Route::GemvT | Route::GemvN | Route::Ddot)
 }
 
 /// `out = a · b` for a [`Route::GemvT`], [`Route::GemvN`] or [`Route::Ddot`] product.

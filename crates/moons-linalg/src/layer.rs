@@ -9,7 +9,8 @@ use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::dispatch::{dispatched, rows_per_task};
-use crate::{add_row_in_place, fast, gemv, matmul_into, tanh_in_place};
+use crate::matmul::chain_into;
+use crate::{add_row_in_place, fast, gemv, tanh_in_place};
 
 /// The nonlinearity a fused layer applies after its affine map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,7 +27,10 @@ pub enum LayerActivation {
 ///
 /// `input` is `m x k`, `weights` `k x n`, `bias` `n`, `out` `m x n`. With
 /// [`LayerActivation::Identity`] or [`LayerActivation::Tanh`] the result equals
-/// `matmul_into`, `add_row_in_place` and `tanh_in_place` run one after the other, bit for bit.
+/// `matmul_into`, `add_row_in_place` and `tanh_in_place` run one after the other, bit for bit
+/// (numpy's `X.dot(W) + b`, then `tanh`). The one exception is a batch of a single row, which
+/// is computed as that row inside a larger batch, so that outputs do not depend on how a
+/// batch is split (numpy's `dot` would use `ddot`/`dgemv` for a lone row).
 ///
 /// # Panics
 /// If the shapes do not chain.
@@ -42,9 +46,9 @@ pub fn affine_into(
     assert_eq!(weights.nrows(), k, "affine: inner dimensions differ");
     assert_eq!(bias.len(), n, "affine: bias has the wrong length");
     assert_eq!(out.dim(), (m, n), "affine: output has the wrong shape");
-    // A one-unit layer (or a single row) is a dgemv/ddot product in numpy: the plain
-    // kernels below follow its order.
-    let vector_shaped = gemv::mirrored(&input, &weights);
+    // A one-unit layer is a dgemv product in numpy; its order is in gemv.rs.
+    let route = gemv::batch_route(&input, &weights);
+    let vector_shaped = gemv::is_mirrored(route);
     if let (Some(a), Some(w), Some(b), Some(o), false) = (
         input.as_slice(),
         weights.as_slice(),
@@ -59,7 +63,11 @@ pub fn affine_into(
     }
     // Views that are not row-major, or vector-shaped products: the plain kernels, same
     // arithmetic.
-    matmul_into(input, weights, out.view_mut());
+    if vector_shaped {
+        gemv::product_into(route, input, weights, out.view_mut());
+    } else {
+        chain_into(input, weights, out.view_mut());
+    }
     add_row_in_place(out.view_mut(), bias);
     match activation {
         LayerActivation::Identity => {}

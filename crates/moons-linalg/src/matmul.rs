@@ -28,9 +28,20 @@ pub fn matmul_into(
     assert_eq!(b.nrows(), k, "matmul: inner dimensions differ");
     assert_eq!(out.dim(), (m, n), "matmul: output has the wrong shape");
     let route = gemv::route(&a, &b);
-    if gemv::mirrored(&a, &b) {
+    if gemv::is_mirrored(route) {
         return gemv::product_into(route, a, b, out);
     }
+    chain_into(a, b, out);
+}
+
+/// The `dgemm` rule alone: `out[i, j] = fma(a[i, p], b[p, j], acc)` for `p = 0..k` from 0.
+pub(crate) fn chain_into(
+    a: ArrayView2<'_, f64>,
+    b: ArrayView2<'_, f64>,
+    mut out: ArrayViewMut2<'_, f64>,
+) {
+    let (m, k) = a.dim();
+    let n = b.ncols();
     for i in 0..m {
         for j in 0..n {
             let mut acc = 0.0;

@@ -60,5 +60,5 @@ pub use classifier::Classifier;
 pub use error::ModelError;
 pub use init::{check_architecture, Init, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_WIDTH};
 pub use logistic::LogisticRegression;
-pub use mlp::{Gradients, Layer, Mlp, Workspace};
+pub use mlp::{Gradients, Layer, Mlp, Workspace, MAX_WORKSPACE_VALUES, PREDICT_CHUNK_ROWS};
 pub use model_file::{ModelFileError, MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};

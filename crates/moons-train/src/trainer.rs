@@ -163,6 +163,7 @@ impl Trainer {
         let convention = self.convention();
 
         let eval_rows = test.map_or(n, |t| t.n_samples().max(n));
+        Workspace::check_size(model, eval_rows)?;
         let mut eval_ws = Workspace::new(model, eval_rows);
         let mut ws = Workspace::new(model, batch);
         eval_ws.set_fast(self.fast);

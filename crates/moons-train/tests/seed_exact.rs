@@ -98,12 +98,10 @@ fn seed_training_cases_are_bit_exact() {
 }
 
 /// With H = 1 numpy multiplies vector-shaped operands (`W1` is 2 x 1, `a1` is N x 1) with
-/// OpenBLAS `dgemv`, not `dgemm`, and `dgemv` rounds differently: `X.dot(W1)` is
-/// `fma(x0, w0, x1 * w1)` (the chain runs from the last term), and the 200-long sums of
-/// `a1.T.dot(delta3)` and `X.T.dot(delta2)` are not one sequential chain. Until the kernels
-/// mirror dgemv for H = 1 these cases differ in the last bit; run with `--ignored` to see.
+/// OpenBLAS `dgemv`, not `dgemm`, and sums the N x 1 `delta2` pairwise; the kernels mirror
+/// that by shape (moons-linalg `gemv.rs`, `reference/probe_gemv.py`). Kept as its own test so
+/// that a regression names the path.
 #[test]
-#[ignore = "H = 1 goes through OpenBLAS dgemv in numpy; the kernels mirror dgemm only"]
 fn seed_training_cases_with_one_hidden_unit_are_bit_exact() {
     training_cases(|hidden| hidden == 1);
 }
@@ -229,8 +227,8 @@ fn seed_sweep_is_bit_exact() {
     sweep_cases(|hidden| hidden != 1);
 }
 
+/// H = 1 in the sweep: the dgemv path as above.
 #[test]
-#[ignore = "H = 1 goes through OpenBLAS dgemv in numpy; the kernels mirror dgemm only"]
 fn seed_sweep_with_one_hidden_unit_is_bit_exact() {
     sweep_cases(|hidden| hidden == 1);
 }

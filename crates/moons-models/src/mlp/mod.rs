@@ -4,10 +4,10 @@
 mod network;
 mod workspace;
 
-pub use workspace::{Gradients, Workspace};
+pub use workspace::{Gradients, Workspace, MAX_WORKSPACE_VALUES};
 
 use moons_datasets::RandomState;
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{s, Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use crate::{Activation, Classifier};
@@ -147,6 +147,10 @@ impl Mlp {
     }
 }
 
+/// The largest batch [`Mlp::predict_proba`](Classifier::predict_proba) pushes through the
+/// network at once.
+pub const PREDICT_CHUNK_ROWS: usize = 1 << 14;
+
 impl Classifier for Mlp {
     fn n_features(&self) -> usize {
         self.layers[0].inputs()
@@ -156,9 +160,19 @@ impl Classifier for Mlp {
         self.layers[self.layers.len() - 1].outputs()
     }
 
+    /// Predicts in chunks of at most [`PREDICT_CHUNK_ROWS`] rows, so memory stays bounded
+    /// however many points are asked for; rows are independent, so the bits are the same.
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Array2<f64> {
-        let mut workspace = Workspace::new(self, x.nrows());
-        self.forward(x, &mut workspace);
-        workspace.probs().to_owned()
+        let rows = x.nrows();
+        let mut probs = Array2::zeros((rows, self.n_classes()));
+        let mut workspace = Workspace::new(self, rows.min(PREDICT_CHUNK_ROWS));
+        for start in (0..rows).step_by(PREDICT_CHUNK_ROWS) {
+            let end = (start + PREDICT_CHUNK_ROWS).min(rows);
+            self.forward(x.slice(s![start..end, ..]), &mut workspace);
+            probs
+                .slice_mut(s![start..end, ..])
+                .assign(&workspace.probs_rows(end - start));
+        }
+        probs
     }
 }

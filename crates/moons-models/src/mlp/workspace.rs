@@ -24,7 +24,40 @@ pub struct Workspace {
     pub(super) fast: bool,
 }
 
+/// The most `f64` values a workspace may hold (2 GiB): a request past it is refused before
+/// anything is allocated, instead of aborting the process on a failed allocation.
+pub const MAX_WORKSPACE_VALUES: usize = 1 << 28;
+
 impl Workspace {
+    /// How many `f64` values a workspace for `model` and `capacity` rows holds (saturating).
+    pub fn values_needed(model: &Mlp, capacity: usize) -> usize {
+        let per_row = model
+            .layers
+            .iter()
+            .map(|l| 2 * l.outputs())
+            .fold(1usize, usize::saturating_add)
+            .saturating_add(2 * model.layers[model.layers.len() - 1].outputs());
+        per_row.saturating_mul(capacity)
+    }
+
+    /// Checks that a workspace for `model` and `capacity` rows stays within
+    /// [`MAX_WORKSPACE_VALUES`], naming the sizes when it does not.
+    pub fn check_size(model: &Mlp, capacity: usize) -> Result<(), crate::ModelError> {
+        let needed = Self::values_needed(model, capacity);
+        if needed <= MAX_WORKSPACE_VALUES {
+            return Ok(());
+        }
+        Err(crate::ModelError::InvalidParameter {
+            name: "samples",
+            value: capacity.to_string(),
+            allowed: format!(
+                "at most {MAX_WORKSPACE_VALUES} intermediate values with hidden widths {:?} \
+                 ({needed} needed): use fewer samples, narrower layers or minibatches (--batch-size)",
+                model.hidden_sizes()
+            ),
+        })
+    }
+
     /// Buffers for `model` and batches of up to `capacity` rows.
     pub fn new(model: &Mlp, capacity: usize) -> Self {
         let hidden = model.layers[..model.layers.len() - 1]
