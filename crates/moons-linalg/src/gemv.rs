@@ -310,6 +310,48 @@ mod tests {
     }
 
     #[test]
+    fn a_lone_row_in_a_layer_is_computed_as_in_a_batch() {
+        use crate::{affine_into, backprop_deltas_into, LayerActivation};
+        let fx = fixture();
+        let case = &fx["gemv_t"][0];
+        let x = matrix(&case["a"]);
+        let w = vector(&case["x"]).insert_axis(ndarray::Axis(1));
+        let b = Array1::from_elem(1, 0.25);
+        let mut batch = Array2::zeros((x.nrows(), 1));
+        affine_into(
+            x.view(),
+            w.view(),
+            b.view(),
+            LayerActivation::Tanh,
+            batch.view_mut(),
+        );
+        let mut deltas = Array2::zeros((x.nrows(), 1));
+        backprop_deltas_into(x.view(), w.t(), None, deltas.view_mut());
+        for i in 0..x.nrows() {
+            let row = x.slice(ndarray::s![i..i + 1, ..]);
+            let mut one = Array2::zeros((1, 1));
+            affine_into(
+                row,
+                w.view(),
+                b.view(),
+                LayerActivation::Tanh,
+                one.view_mut(),
+            );
+            assert_eq!(
+                one[[0, 0]].to_bits(),
+                batch[[i, 0]].to_bits(),
+                "layer row {i}"
+            );
+            backprop_deltas_into(row, w.t(), None, one.view_mut());
+            assert_eq!(
+                one[[0, 0]].to_bits(),
+                deltas[[i, 0]].to_bits(),
+                "deltas row {i}"
+            );
+        }
+    }
+
+    #[test]
     fn routes_follow_numpy_shapes_and_order() {
         let m = Array2::<f64>::zeros((5, 2));
         let w = Array2::<f64>::zeros((2, 3));

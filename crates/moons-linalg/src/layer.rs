@@ -232,6 +232,7 @@ dispatched! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matmul_into;
     use ndarray::{Array1, Array2};
 
     fn pseudo_random(rows: usize, cols: usize, seed: u64) -> Array2<f64> {

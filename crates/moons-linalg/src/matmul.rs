@@ -21,7 +21,7 @@ use crate::gemv;
 pub fn matmul_into(
     a: ArrayView2<'_, f64>,
     b: ArrayView2<'_, f64>,
-    mut out: ArrayViewMut2<'_, f64>,
+    out: ArrayViewMut2<'_, f64>,
 ) {
     let (m, k) = a.dim();
     let n = b.ncols();
