@@ -164,7 +164,6 @@ fn default_init(activation: Activation) -> Init {
     }
 }
 
-/// The seed's line, plus the held-out numbers when there is a held-out set.
 /// The seed's line: `Loss after iteration {pass}: {loss:.6}`.
 pub fn loss_line(pass: usize, loss: f64) -> String {
     format!("Loss after iteration {pass}: {loss:.6}")
