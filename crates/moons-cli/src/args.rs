@@ -153,7 +153,7 @@ pub struct TrainArgs {
     #[arg(long)]
     pub nesterov: bool,
     /// Passes (epochs) over the training data, whatever the batch size.
-    #[arg(long, default_value_t = 20_000, value_name = "P", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 20_000, value_name = "P", value_parser = crate::values::passes, allow_negative_numbers = true)]
     pub passes: usize,
     /// Learning rate (the seed's epsilon).
     #[arg(long, default_value_t = 0.01, value_name = "LR", value_parser = crate::values::positive, allow_negative_numbers = true)]
@@ -339,7 +339,7 @@ pub struct SweepArgs {
     #[arg(long, value_delimiter = ',', num_args = 1.., default_value = "1,2,3,4,5,20,50", value_name = "H,...", value_parser = crate::values::width, allow_negative_numbers = true)]
     pub hidden: Vec<usize>,
     /// Passes of full-batch gradient descent for every width.
-    #[arg(long, default_value_t = 20_000, value_name = "P", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 20_000, value_name = "P", value_parser = crate::values::passes, allow_negative_numbers = true)]
     pub passes: usize,
     /// Learning rate (the seed's epsilon).
     #[arg(long, default_value_t = 0.01, value_name = "LR", value_parser = crate::values::positive, allow_negative_numbers = true)]

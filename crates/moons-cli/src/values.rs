@@ -3,6 +3,7 @@
 
 use moons_datasets::{MAX_CLASSES, MAX_SAMPLES};
 use moons_models::MAX_WIDTH;
+use moons_train::MAX_PASSES;
 
 fn integer(s: &str) -> Result<usize, String> {
     s.trim()
@@ -51,7 +52,12 @@ pub fn folds(s: &str) -> Result<usize, String> {
     integer_in(s, 2, 1000)
 }
 
-/// Counts that must be at least one: passes, report intervals, batch sizes, patience.
+/// Passes: 1 to [`MAX_PASSES`].
+pub fn passes(s: &str) -> Result<usize, String> {
+    integer_in(s, 1, MAX_PASSES)
+}
+
+/// Counts that must be at least one: report intervals, batch sizes, patience.
 pub fn at_least_one(s: &str) -> Result<usize, String> {
     integer_in(s, 1, 1_000_000_000)
 }
