@@ -38,6 +38,7 @@ pub mod fast;
 mod gemv;
 mod layer;
 mod matmul;
+mod one_hidden;
 mod reduce;
 mod softmax;
 
@@ -46,6 +47,10 @@ pub use backprop::{backprop_deltas_into, softmax_delta_into, weight_gradients_in
 pub use dispatch::has_fma_avx2;
 pub use layer::{affine_into, LayerActivation};
 pub use matmul::{add_row_in_place, matmul_into};
+pub use one_hidden::{
+    one_hidden_forward_into, one_hidden_gradients_into, OneHiddenParams, ONE_HIDDEN_MAX_CLASSES,
+    ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
+};
 pub use reduce::{argmax_rows_into, column_sums_into, pairwise_sum, sum_of_squares};
 pub use softmax::{
     cross_entropy_sum, softmax_rows_approx_into, softmax_rows_into, SOFTMAX_SHIFT_THRESHOLD,

@@ -97,7 +97,7 @@ fn softmax_block(z: &[f64], p: &mut [f64], classes: usize, approx: bool) {
 }
 
 /// Zero when the plain `exp` is safe (the seed's arithmetic); otherwise the row maximum.
-fn row_shift(z: impl Iterator<Item = f64>) -> f64 {
+pub(crate) fn row_shift(z: impl Iterator<Item = f64>) -> f64 {
     let max = z.fold(f64::NEG_INFINITY, f64::max);
     if max.abs() <= SOFTMAX_SHIFT_THRESHOLD {
         0.0

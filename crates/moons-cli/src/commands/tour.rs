@@ -84,7 +84,11 @@ pub fn run(out: Option<&Path>) -> Result<()> {
     wrote(&figure(tutorial::HIDDEN_SIZES));
 
     println!();
-    println!("Next: `moons train --hidden 5`, `moons sweep --hidden 2,3,8 --plot sweep.png`, or `moons --help`.");
+    println!("Next steps:");
+    println!("  moons train --hidden 5                      another width, the same exact arithmetic");
+    println!("  moons train --dataset spirals --classes 3 --hidden 16,16 --activation relu \\");
+    println!("      --optimizer adam --reg 0.0001 --passes 400 --print-every 100 --test-fraction 0.25");
+    println!("  moons --help                                every command; docs/tutorial.md explains each step");
     Ok(())
 }
 

@@ -16,11 +16,19 @@
 //! per layer (`z_l`, `a_l` in one sweep; `dW_l`, `db_l` in another; `δ_{l-1}` in a third)
 //! without changing that arithmetic. A workspace in fast mode swaps `tanh` and `exp` for
 //! vectorised approximations (see `moons_linalg::fast`).
+//!
+//! The seed's own shape, one tanh hidden layer with small widths, takes a shortcut: the whole
+//! forward pass is one sweep over the rows and the whole backward pass another
+//! (`moons_linalg::one_hidden_forward_into` / `one_hidden_gradients_into`). They compute every
+//! value with the same operations in the same order as the layered code below (which stays
+//! the reference, and runs for every other shape), so the bits are the same; they only stop
+//! writing `N x H` intermediates between kernels. `crates/moons-linalg/tests/one_hidden.rs`
+//! checks the two against each other.
 
 use moons_linalg::{
-    affine_into, backprop_deltas_into, cross_entropy_sum, softmax_delta_into,
-    softmax_rows_approx_into, softmax_rows_into, sum_of_squares, weight_gradients_into,
-    LayerActivation,
+    affine_into, backprop_deltas_into, cross_entropy_sum, one_hidden_forward_into,
+    one_hidden_gradients_into, softmax_delta_into, softmax_rows_approx_into, softmax_rows_into,
+    sum_of_squares, weight_gradients_into, LayerActivation, OneHiddenParams,
 };
 use ndarray::{s, ArrayView1, ArrayView2};
 
@@ -29,6 +37,19 @@ use super::{Gradients, Mlp, Workspace};
 use crate::Activation;
 
 impl Mlp {
+    /// The parameters as a `D → H (tanh) → C` network, when that is what this model is.
+    fn one_hidden_tanh(&self) -> Option<OneHiddenParams<'_>> {
+        match (&self.layers[..], self.activation) {
+            ([hidden, out], Activation::Tanh) => Some(OneHiddenParams {
+                w1: hidden.weights.view(),
+                b1: hidden.bias.view(),
+                w2: out.weights.view(),
+                b2: out.bias.view(),
+            }),
+            _ => None,
+        }
+    }
+
     /// Forward pass over the rows of `x`, leaving hidden outputs, logits and probabilities in
     /// `ws`. `x` may have fewer rows than the workspace's capacity.
     pub fn forward(&self, x: ArrayView2<'_, f64>, ws: &mut Workspace) {
@@ -38,6 +59,20 @@ impl Mlp {
             "batch of {n} rows exceeds the workspace capacity {}",
             ws.rows
         );
+        // One small tanh hidden layer: the fused sweep (same bits as the layers below), when the
+        // shapes qualify.
+        if let Some(net) = self.one_hidden_tanh() {
+            if one_hidden_forward_into(
+                x,
+                net,
+                ws.fast,
+                rows_mut(&mut ws.hidden[0], n),
+                rows_mut(&mut ws.logits, n),
+                rows_mut(&mut ws.probs, n),
+            ) {
+                return;
+            }
+        }
         let last = self.layers.len() - 1;
         let hidden_activation = match (self.activation, ws.fast) {
             (Activation::Tanh, false) => LayerActivation::Tanh,
@@ -121,6 +156,27 @@ impl Mlp {
         grads: &mut Gradients,
     ) {
         let n = x.nrows();
+        // One small tanh hidden layer: the fused sweep (same bits as the layers below), when the
+        // shapes qualify.
+        if let Some(net) = self.one_hidden_tanh() {
+            let [g1, g2] = &mut grads.layers[..] else {
+                unreachable!("gradients are shaped like the model")
+            };
+            if one_hidden_gradients_into(
+                x,
+                y,
+                net,
+                ws.hidden[0].slice(s![..n, ..]),
+                ws.probs.slice(s![..n, ..]),
+                g1.weights.view_mut(),
+                g1.bias.view_mut(),
+                g2.weights.view_mut(),
+                g2.bias.view_mut(),
+            ) {
+                self.add_weight_decay(reg_lambda, grads);
+                return;
+            }
+        }
         let last = self.layers.len() - 1;
 
         // δ_L = p - onehot(y)
@@ -156,7 +212,11 @@ impl Mlp {
             }
         }
 
-        // dW_l += λ W_l  (the biases are not regularised)
+        self.add_weight_decay(reg_lambda, grads);
+    }
+
+    /// `dW_l += λ W_l` (the biases are not regularised).
+    fn add_weight_decay(&self, reg_lambda: f64, grads: &mut Gradients) {
         for (grad, layer) in grads.layers.iter_mut().zip(&self.layers) {
             grad.weights
                 .zip_mut_with(&layer.weights, |g, &w| *g += reg_lambda * w);
