@@ -114,6 +114,6 @@ fn the_tour_walks_through_the_seed_and_writes_every_figure() {
             "the tour does not say where {name} went"
         );
     }
-    assert!(text.contains("Next:"), "{text}");
+    assert!(text.contains("Next steps:"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
