@@ -38,27 +38,28 @@ fn detect() -> bool {
 }
 
 /// Defines a function whose body is compiled twice (FMA/AVX2 and plain) and picks one at run
-/// time. The body must be safe code; the only `unsafe` is the call into the feature-gated copy.
+/// time (const generic parameters allowed). The body must be safe code; the only `unsafe` is
+/// the call into the feature-gated copy.
 macro_rules! dispatched {
-    ($(#[$attr:meta])* $vis:vis fn $name:ident $(<const $g:ident : usize>)? ($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident $(<$(const $g:ident : usize),+>)? ($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
         $(#[$attr])*
-        $vis fn $name $(<const $g: usize>)? ($($arg: $ty),*) $(-> $ret)? {
+        $vis fn $name $(<$(const $g: usize),+>)? ($($arg: $ty),*) $(-> $ret)? {
             #[inline(always)]
-            fn body $(<const $g: usize>)? ($($arg: $ty),*) $(-> $ret)? $body
+            fn body $(<$(const $g: usize),+>)? ($($arg: $ty),*) $(-> $ret)? $body
 
             #[cfg(target_arch = "x86_64")]
             #[target_feature(enable = "fma,avx2")]
-            unsafe fn with_fma $(<const $g: usize>)? ($($arg: $ty),*) $(-> $ret)? {
-                body $(::<$g>)? ($($arg),*)
+            unsafe fn with_fma $(<$(const $g: usize),+>)? ($($arg: $ty),*) $(-> $ret)? {
+                body $(::<$($g),+>)? ($($arg),*)
             }
 
             #[cfg(target_arch = "x86_64")]
             if $crate::dispatch::has_fma_avx2() {
                 // SAFETY: `with_fma` only requires the CPU features that `has_fma_avx2` has
                 // just confirmed are present.
-                return unsafe { with_fma $(::<$g>)? ($($arg),*) };
+                return unsafe { with_fma $(::<$($g),+>)? ($($arg),*) };
             }
-            body $(::<$g>)? ($($arg),*)
+            body $(::<$($g),+>)? ($($arg),*)
         }
     };
 }

@@ -49,7 +49,7 @@ pub use layer::{affine_into, LayerActivation};
 pub use matmul::{add_row_in_place, matmul_into};
 pub use one_hidden::{
     one_hidden_forward_into, one_hidden_gradients_into, OneHiddenParams, ONE_HIDDEN_MAX_CLASSES,
-    ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
+    ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };
 pub use reduce::{argmax_rows_into, column_sums_into, pairwise_sum, sum_of_squares};
 pub use softmax::{

@@ -6,7 +6,7 @@
 //! [`crate::backprop_deltas_into`]) run about nine passes over `N x H` intermediate buffers;
 //! for the seed's tiny widths that overhead costs as much as the arithmetic. Here
 //! [`one_hidden_forward_into`] computes a row's hidden outputs, logits and probabilities in one
-//! go (a few rows at a time, so the activations still vectorise), and
+//! go (a block of rows at a time, the hidden units padded to a vector width), and
 //! [`one_hidden_gradients_into`] computes a row's output deltas and hidden deltas and adds them
 //! to every gradient sum before moving to the next row.
 //!
@@ -43,9 +43,54 @@ pub const ONE_HIDDEN_MAX_INPUTS: usize = 4;
 pub const ONE_HIDDEN_MAX_HIDDEN: usize = 64;
 /// The most classes the fused kernels take.
 pub const ONE_HIDDEN_MAX_CLASSES: usize = 4;
+/// The narrowest hidden layer for which the fused kernels are worth calling. They compute any
+/// width from 2 exactly, but below this the layered kernels, whose loops for the seed's tiny
+/// shapes have compile-time bounds, were faster in our measurements (W1, H = 3: ~17 us/pass
+/// layered against ~20-25 fused on the 2-core machine); from H = 20 up the fused ones win
+/// by ~2x.
+pub const ONE_HIDDEN_MIN_USEFUL_HIDDEN: usize = 5;
 
-/// Rows per block of the forward sweep: a block's activations are computed together.
-const BLOCK_ROWS: usize = 8;
+/// Lanes for `h` hidden units: the kernels keep every per-unit value in arrays of this width
+/// (zero beyond `h`), so their loops over the units have a compile-time length and vectorise.
+fn lanes(h: usize) -> usize {
+    h.next_power_of_two().max(4)
+}
+
+/// Calls `$kernel::<D, HP, C>($args)` for the run-time `(d, lanes(h), c)`.
+macro_rules! by_shape {
+    ($kernel:ident, $d:expr, $h:expr, $c:expr, ($($arg:expr),*)) => {{
+        macro_rules! inputs_classes {
+            ($hp:literal) => {
+                match ($d, $c) {
+                    (1, 2) => $kernel::<1, $hp, 2>($($arg),*),
+                    (1, 3) => $kernel::<1, $hp, 3>($($arg),*),
+                    (1, 4) => $kernel::<1, $hp, 4>($($arg),*),
+                    (2, 2) => $kernel::<2, $hp, 2>($($arg),*),
+                    (2, 3) => $kernel::<2, $hp, 3>($($arg),*),
+                    (2, 4) => $kernel::<2, $hp, 4>($($arg),*),
+                    (3, 2) => $kernel::<3, $hp, 2>($($arg),*),
+                    (3, 3) => $kernel::<3, $hp, 3>($($arg),*),
+                    (3, 4) => $kernel::<3, $hp, 4>($($arg),*),
+                    (4, 2) => $kernel::<4, $hp, 2>($($arg),*),
+                    (4, 3) => $kernel::<4, $hp, 3>($($arg),*),
+                    (4, 4) => $kernel::<4, $hp, 4>($($arg),*),
+                    _ => unreachable!("checked by fused_shape"),
+                }
+            };
+        }
+        match lanes($h) {
+            4 => inputs_classes!(4),
+            8 => inputs_classes!(8),
+            16 => inputs_classes!(16),
+            32 => inputs_classes!(32),
+            64 => inputs_classes!(64),
+            _ => unreachable!("checked by fused_shape"),
+        }
+    }};
+}
+
+/// Rows per block of the forward sweep.
+const BLOCK: usize = 8;
 
 /// The parameters of a network `D → H (tanh) → C (softmax)`.
 #[derive(Clone, Copy, Debug)]
@@ -63,7 +108,10 @@ pub struct OneHiddenParams<'a> {
 /// `(D, H, C)` when the fused kernels compute exactly what the layered ones do for a batch
 /// `x` of these parameters: small widths, `H ≥ 2` and `C ≥ 2` (a one-unit layer is a `dgemv`
 /// product in numpy, mirrored in `gemv.rs`), at least two rows, and row-major storage.
-fn fused_shape(x: &ArrayView2<'_, f64>, net: &OneHiddenParams<'_>) -> Option<(usize, usize, usize)> {
+fn fused_shape(
+    x: &ArrayView2<'_, f64>,
+    net: &OneHiddenParams<'_>,
+) -> Option<(usize, usize, usize)> {
     let (n, d) = x.dim();
     let (h, c) = net.w2.dim();
     let fits = (1..=ONE_HIDDEN_MAX_INPUTS).contains(&d)
@@ -116,9 +164,9 @@ pub fn one_hidden_forward_into(
         return false;
     };
     let p = Params::of(&net);
-    // Per row: h (d + ~32) for the hidden units and their activations, c (h + ~24) for the
-    // logits and the softmax.
-    match rows_per_task(n, h * (d + 32) + c * (h + 24)) {
+    // Threads exactly when the layered hidden layer would (`affine_into` weighs a unit as its
+    // d multiply-adds plus ~32 for the activation).
+    match rows_per_task(n, h * (d + 32)) {
         None => forward_rows(xs, p, hs, zs, ps, d, c, fast),
         Some(chunk) => hs
             .par_chunks_mut(chunk * h)
@@ -176,8 +224,7 @@ pub fn one_hidden_gradients_into(
         return false;
     }
     // The layered kernels split a large batch across threads (same bits); leave those to them.
-    if n.saturating_mul(h * d.max(c + 2)) >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1
-    {
+    if n.saturating_mul(h * d.max(c + 2)) >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1 {
         return false;
     }
     let (Some(xs), Some(ys), Some(hs), Some(ps), Some(g1), Some(s1), Some(g2), Some(s2)) = (
@@ -193,27 +240,12 @@ pub fn one_hidden_gradients_into(
         return false;
     };
     let w2 = net.w2.as_slice().expect("checked by fused_shape");
-    macro_rules! by_shape {
-        ($(($dd:literal, $cc:literal)),*) => {
-            match (d, c) {
-                $(($dd, $cc) => gradient_rows::<{ $dd * 8 + $cc }>(xs, ys, w2, hs, ps, g1, s1, g2, s2),)*
-                _ => unreachable!("d and c are at most 4"),
-            }
-        };
-    }
     by_shape!(
-        (1, 2),
-        (1, 3),
-        (1, 4),
-        (2, 2),
-        (2, 3),
-        (2, 4),
-        (3, 2),
-        (3, 3),
-        (3, 4),
-        (4, 2),
-        (4, 3),
-        (4, 4)
+        gradient_kernel,
+        d,
+        h,
+        c,
+        (xs, ys, w2, hs, ps, g1, s1, g2, s2)
     );
     true
 }
@@ -250,36 +282,21 @@ fn forward_rows(
     c: usize,
     fast: bool,
 ) {
-    macro_rules! by_shape {
-        ($(($dd:literal, $cc:literal)),*) => {
-            match (d, c) {
-                $(($dd, $cc) => forward_block::<{ $dd * 8 + $cc }>(x, p.w1, p.b1, p.w2, p.b2, hidden, logits, probs, fast),)*
-                _ => unreachable!("d and c are at most 4"),
-            }
-        };
-    }
+    let h = p.b1.len();
     by_shape!(
-        (1, 2),
-        (1, 3),
-        (1, 4),
-        (2, 2),
-        (2, 3),
-        (2, 4),
-        (3, 2),
-        (3, 3),
-        (3, 4),
-        (4, 2),
-        (4, 3),
-        (4, 4)
-    );
+        forward_kernel,
+        d,
+        h,
+        c,
+        (x, p.w1, p.b1, p.w2, p.b2, hidden, logits, probs, fast)
+    )
 }
 
 dispatched! {
-    /// The forward pass with `D = S / 8` inputs and `C = S % 8` classes (one const parameter,
-    /// as the dispatch macro takes one), `BLOCK_ROWS` rows at a time: their hidden units, the
-    /// activations of the block in one loop, their logits, their softmax.
+    /// The forward pass with `D` inputs, at most `HP` hidden units and `C` classes, a block of
+    /// rows at a time.
     #[allow(clippy::too_many_arguments)]
-    fn forward_block<const S: usize>(
+    fn forward_kernel<const D: usize, const HP: usize, const C: usize>(
         x: &[f64],
         w1: &[f64],
         b1: &[f64],
@@ -290,83 +307,125 @@ dispatched! {
         probs: &mut [f64],
         fast: bool,
     ) {
-        let (d, c) = (S / 8, S % 8);
         let h = b1.len();
+        // The parameters padded with zeros to HP units.
+        let mut w1p = [[0.0f64; HP]; D];
+        for (i, w1p_i) in w1p.iter_mut().enumerate() {
+            w1p_i[..h].copy_from_slice(&w1[i * h..i * h + h]);
+        }
+        let mut b1p = [0.0f64; HP];
+        b1p[..h].copy_from_slice(b1);
+        let mut w2p = [[0.0f64; C]; HP];
+        for (j, w2p_j) in w2p[..h].iter_mut().enumerate() {
+            w2p_j.copy_from_slice(&w2[j * C..j * C + C]);
+        }
+        let b2: &[f64; C] = b2.try_into().expect("C output biases");
+        // BLOCK rows at a time, each step over all of them before the next, so that the
+        // activations of different rows (independent chains) overlap instead of waiting for
+        // each other. Rows past the end of the batch stay zero and are dropped.
         for (((x_b, h_b), z_b), p_b) in x
-            .chunks(BLOCK_ROWS * d)
-            .zip(hidden.chunks_mut(BLOCK_ROWS * h))
-            .zip(logits.chunks_mut(BLOCK_ROWS * c))
-            .zip(probs.chunks_mut(BLOCK_ROWS * c))
+            .chunks(BLOCK * D)
+            .zip(hidden.chunks_mut(BLOCK * h))
+            .zip(logits.chunks_mut(BLOCK * C))
+            .zip(probs.chunks_mut(BLOCK * C))
         {
-            // z1 = x W1 + b1: a chain over the inputs from 0, then the bias.
-            for (x_r, h_r) in x_b.chunks_exact(d).zip(h_b.chunks_exact_mut(h)) {
-                for (j, (z, &bj)) in h_r.iter_mut().zip(b1).enumerate() {
+            let rows = x_b.len() / D;
+            // z1 = x W1 + b1: per unit a chain over the inputs from 0, then the bias (the
+            // padding lanes compute zeros and are dropped).
+            let mut a = [[0.0f64; HP]; BLOCK];
+            for (x_r, a_r) in x_b.chunks_exact(D).zip(a.iter_mut()) {
+                for j in 0..HP {
                     let mut acc = 0.0f64;
-                    for i in 0..d {
-                        acc = x_r[i].mul_add(w1[i * h + j], acc);
+                    for i in 0..D {
+                        acc = x_r[i].mul_add(w1p[i][j], acc);
                     }
-                    *z = acc + bj;
+                    a_r[j] = acc + b1p[j];
                 }
             }
             // a1 = tanh(z1)
             if fast {
-                for v in h_b.iter_mut() {
+                for v in a.as_flattened_mut() {
                     *v = fast::tanh_approx(*v);
                 }
             } else {
-                for v in h_b.iter_mut() {
-                    *v = v.tanh();
-                }
+                libm_tanh_rows(a[..rows].as_flattened_mut(), HP, h);
             }
-            // z2 = a1 W2 + b2: a chain over the hidden units from 0, then the bias; then the
-            // softmax's shifted logits.
-            for ((h_r, z_r), p_r) in h_b
-                .chunks_exact(h)
-                .zip(z_b.chunks_exact_mut(c))
-                .zip(p_b.chunks_exact_mut(c))
-            {
-                for k in 0..c {
-                    let mut acc = 0.0f64;
-                    for (j, &a) in h_r.iter().enumerate() {
-                        acc = a.mul_add(w2[j * c + k], acc);
+            // (Element by element: a `memcpy` call of h values costs more than the row.)
+            for (a_r, h_r) in a.iter().zip(h_b.chunks_exact_mut(h)) {
+                for (j, &aj) in a_r.iter().enumerate() {
+                    if let Some(o) = h_r.get_mut(j) {
+                        *o = aj;
                     }
-                    z_r[k] = acc + b2[k];
-                }
-                let shift = row_shift(z_r.iter().copied());
-                for k in 0..c {
-                    p_r[k] = z_r[k] - shift;
                 }
             }
-            // e = exp(z - shift)
+            // z2 = a1 W2 + b2: per class a chain over the h units (not the padding) from 0,
+            // then the bias.
+            let mut z = [[0.0f64; C]; BLOCK];
+            for (j, w2p_j) in w2p[..h].iter().enumerate() {
+                for (z_r, a_r) in z.iter_mut().zip(&a) {
+                    for k in 0..C {
+                        z_r[k] = a_r[j].mul_add(w2p_j[k], z_r[k]);
+                    }
+                }
+            }
+            // p = exp(z - shift) / sum, the sum as numpy's pairwise sum of < 8 values.
+            let mut e = [[0.0f64; C]; BLOCK];
+            for ((z_r, e_r), o_r) in z.iter_mut().zip(&mut e).zip(z_b.chunks_exact_mut(C)) {
+                for k in 0..C {
+                    z_r[k] += b2[k];
+                }
+                o_r.copy_from_slice(z_r);
+                let shift = row_shift(z_r.iter().copied());
+                for k in 0..C {
+                    e_r[k] = z_r[k] - shift;
+                }
+            }
             if fast {
-                for v in p_b.iter_mut() {
+                for v in e.as_flattened_mut() {
                     *v = fast::exp_approx(*v);
                 }
             } else {
-                for v in p_b.iter_mut() {
-                    *v = v.exp();
-                }
+                libm_exp(e[..rows].as_flattened_mut());
             }
-            // p = e / sum(e), the sum as numpy's pairwise sum of fewer than eight values.
-            for p_r in p_b.chunks_exact_mut(c) {
+            for (e_r, p_r) in e.iter().zip(p_b.chunks_exact_mut(C)) {
                 let mut total = 0.0f64;
-                for &e in p_r.iter() {
-                    total += e;
+                for &v in e_r {
+                    total += v;
                 }
                 let total = 0.0 + total;
-                for e in p_r.iter_mut() {
-                    *e /= total;
+                for k in 0..C {
+                    p_r[k] = e_r[k] / total;
                 }
             }
         }
     }
 }
 
+/// `tanh` of the first `h` of every `stride` values. Outside the FMA/AVX2 copies of the
+/// kernels on purpose: the C library's `tanh` measured ~20% slower when called from them.
+#[inline(never)]
+fn libm_tanh_rows(values: &mut [f64], stride: usize, h: usize) {
+    for row in values.chunks_exact_mut(stride) {
+        for v in &mut row[..h] {
+            *v = v.tanh();
+        }
+    }
+}
+
+/// `exp` in place, outside the FMA/AVX2 copies of the kernels (see [`libm_tanh_rows`]).
+#[inline(never)]
+fn libm_exp(values: &mut [f64]) {
+    for v in values {
+        *v = v.exp();
+    }
+}
+
 dispatched! {
-    /// The gradient sums with `D = S / 8` inputs and `C = S % 8` classes, one row at a time:
-    /// the row's deltas are added to every chain before the next row.
+    /// The gradient sums with `D` inputs, at most `HP` hidden units and `C` classes, one row
+    /// at a time: the row's deltas are added to every chain before the next row. The chains
+    /// live in local arrays laid out unit-minor, so each row's update vectorises across units.
     #[allow(clippy::too_many_arguments)]
-    fn gradient_rows<const S: usize>(
+    fn gradient_kernel<const D: usize, const HP: usize, const C: usize>(
         x: &[f64],
         labels: &[usize],
         w2: &[f64],
@@ -377,43 +436,65 @@ dispatched! {
         dw2: &mut [f64],
         db2: &mut [f64],
     ) {
-        let (d, c) = (S / 8, S % 8);
         let h = db1.len();
-        dw1.fill(0.0);
-        db1.fill(0.0);
-        dw2.fill(0.0);
-        db2.fill(0.0);
+        // W2 transposed (class-major) and padded with zeros to HP units.
+        let mut w2t = [[0.0f64; HP]; C];
+        for j in 0..h {
+            for k in 0..C {
+                w2t[k][j] = w2[j * C + k];
+            }
+        }
+        let mut g1 = [[0.0f64; HP]; D]; // dW1[i, j]
+        let mut g2 = [[0.0f64; HP]; C]; // dW2[j, k], transposed
+        let mut s1 = [0.0f64; HP];
+        let mut s2 = [0.0f64; C];
         for (((x_r, &label), a_r), p_r) in x
-            .chunks_exact(d)
+            .chunks_exact(D)
             .zip(labels)
             .zip(hidden.chunks_exact(h))
-            .zip(probs.chunks_exact(c))
+            .zip(probs.chunks_exact(C))
         {
-            // δ3 = p - onehot(y)
-            let mut d3 = [0.0f64; 8];
-            d3[..c].copy_from_slice(p_r);
-            assert!(label < c, "label {label} is not one of {c} classes");
-            d3[label] -= 1.0;
-            for k in 0..c {
-                db2[k] += d3[k];
+            // (Element by element: a `memcpy` call of h values here costs more than the row.)
+            let mut a = [0.0f64; HP];
+            for (j, aj) in a.iter_mut().enumerate() {
+                *aj = a_r.get(j).copied().unwrap_or(0.0);
             }
-            for (j, &a) in a_r.iter().enumerate() {
-                // dW2[j, :] += a1[j] δ3
-                let w2_j = &w2[j * c..j * c + c];
-                let dw2_j = &mut dw2[j * c..j * c + c];
-                let mut back = 0.0f64;
-                for k in 0..c {
-                    dw2_j[k] = a.mul_add(d3[k], dw2_j[k]);
-                    back = d3[k].mul_add(w2_j[k], back);
+            // δ3 = p - onehot(y)
+            let mut d3: [f64; C] = p_r.try_into().expect("C probabilities per row");
+            d3[label] -= 1.0;
+            for k in 0..C {
+                s2[k] += d3[k];
+            }
+            // dW2[:, k] += a1 δ3[k]
+            for k in 0..C {
+                for j in 0..HP {
+                    g2[k][j] = a[j].mul_add(d3[k], g2[k][j]);
                 }
-                // δ2[j] = (δ3 W2ᵀ)[j] (1 - a1[j]²)
-                let d2 = back * (1.0 - a * a);
-                db1[j] += d2;
-                // dW1[:, j] += x δ2[j]
-                for i in 0..d {
-                    dw1[i * h + j] = x_r[i].mul_add(d2, dw1[i * h + j]);
+            }
+            // δ2 = (δ3 W2ᵀ) (1 - a1²): per unit a chain over the classes from 0.
+            let mut back = [0.0f64; HP];
+            for k in 0..C {
+                for j in 0..HP {
+                    back[j] = d3[k].mul_add(w2t[k][j], back[j]);
+                }
+            }
+            for j in 0..HP {
+                let d2 = back[j] * (1.0 - a[j] * a[j]);
+                s1[j] += d2;
+                for i in 0..D {
+                    g1[i][j] = x_r[i].mul_add(d2, g1[i][j]);
                 }
             }
         }
+        for (i, dw1_i) in dw1.chunks_exact_mut(h).enumerate() {
+            dw1_i.copy_from_slice(&g1[i][..h]);
+        }
+        db1.copy_from_slice(&s1[..h]);
+        for (j, dw2_j) in dw2.chunks_exact_mut(C).enumerate() {
+            for k in 0..C {
+                dw2_j[k] = g2[k][j];
+            }
+        }
+        db2.copy_from_slice(&s2);
     }
 }

@@ -17,8 +17,8 @@
 //! without changing that arithmetic. A workspace in fast mode swaps `tanh` and `exp` for
 //! vectorised approximations (see `moons_linalg::fast`).
 //!
-//! The seed's own shape, one tanh hidden layer with small widths, takes a shortcut: the whole
-//! forward pass is one sweep over the rows and the whole backward pass another
+//! A network with one tanh hidden layer of 5 to 64 units (up to 4 inputs and classes) takes a
+//! shortcut: the whole forward pass is one sweep over the rows and the whole backward pass another
 //! (`moons_linalg::one_hidden_forward_into` / `one_hidden_gradients_into`). They compute every
 //! value with the same operations in the same order as the layered code below (which stays
 //! the reference, and runs for every other shape), so the bits are the same; they only stop
@@ -29,6 +29,7 @@ use moons_linalg::{
     affine_into, backprop_deltas_into, cross_entropy_sum, one_hidden_forward_into,
     one_hidden_gradients_into, softmax_delta_into, softmax_rows_approx_into, softmax_rows_into,
     sum_of_squares, weight_gradients_into, LayerActivation, OneHiddenParams,
+    ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };
 use ndarray::{s, ArrayView1, ArrayView2};
 
@@ -37,15 +38,20 @@ use super::{Gradients, Mlp, Workspace};
 use crate::Activation;
 
 impl Mlp {
-    /// The parameters as a `D → H (tanh) → C` network, when that is what this model is.
+    /// The parameters as a `D → H (tanh) → C` network, when that is what this model is and the
+    /// fused kernels pay off for its width.
     fn one_hidden_tanh(&self) -> Option<OneHiddenParams<'_>> {
         match (&self.layers[..], self.activation) {
-            ([hidden, out], Activation::Tanh) => Some(OneHiddenParams {
-                w1: hidden.weights.view(),
-                b1: hidden.bias.view(),
-                w2: out.weights.view(),
-                b2: out.bias.view(),
-            }),
+            ([hidden, out], Activation::Tanh)
+                if hidden.outputs() >= ONE_HIDDEN_MIN_USEFUL_HIDDEN =>
+            {
+                Some(OneHiddenParams {
+                    w1: hidden.weights.view(),
+                    b1: hidden.bias.view(),
+                    w2: out.weights.view(),
+                    b2: out.bias.view(),
+                })
+            }
             _ => None,
         }
     }

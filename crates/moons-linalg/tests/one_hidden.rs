@@ -1,0 +1,256 @@
+//! The fused one-hidden-layer pass equals the layered kernels bit for bit, on random shapes
+//! and inputs, in exact and fast mode.
+
+use moons_linalg::{
+    affine_into, backprop_deltas_into, one_hidden_forward_into, one_hidden_gradients_into,
+    softmax_delta_into, softmax_rows_approx_into, softmax_rows_into, weight_gradients_into,
+    LayerActivation, OneHiddenParams,
+};
+use ndarray::{Array1, Array2};
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 11
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+    /// Uniform in `[-scale, scale)`.
+    fn value(&mut self, scale: f64) -> f64 {
+        (self.next_u64() as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * scale
+    }
+    fn matrix(&mut self, rows: usize, cols: usize, scale: f64) -> Array2<f64> {
+        Array2::from_shape_fn((rows, cols), |_| self.value(scale))
+    }
+}
+
+struct Pass {
+    hidden: Array2<f64>,
+    logits: Array2<f64>,
+    probs: Array2<f64>,
+    dw1: Array2<f64>,
+    db1: Array1<f64>,
+    dw2: Array2<f64>,
+    db2: Array1<f64>,
+}
+
+impl Pass {
+    fn new(n: usize, d: usize, h: usize, c: usize) -> Self {
+        Self {
+            hidden: Array2::from_elem((n, h), f64::NAN),
+            logits: Array2::from_elem((n, c), f64::NAN),
+            probs: Array2::from_elem((n, c), f64::NAN),
+            dw1: Array2::from_elem((d, h), f64::NAN),
+            db1: Array1::from_elem(h, f64::NAN),
+            dw2: Array2::from_elem((h, c), f64::NAN),
+            db2: Array1::from_elem(c, f64::NAN),
+        }
+    }
+
+    fn bits(&self) -> Vec<u64> {
+        self.hidden
+            .iter()
+            .chain(&self.logits)
+            .chain(&self.probs)
+            .chain(&self.dw1)
+            .chain(&self.db1)
+            .chain(&self.dw2)
+            .chain(&self.db2)
+            .map(|v| v.to_bits())
+            .collect()
+    }
+}
+
+/// The network's pass with the layered kernels, as `Mlp::forward` / `Mlp::backward` run them.
+fn layered(x: &Array2<f64>, y: &Array1<usize>, net: OneHiddenParams<'_>, fast: bool) -> Pass {
+    let (n, d) = x.dim();
+    let (h, c) = net.w2.dim();
+    let mut out = Pass::new(n, d, h, c);
+    let act = if fast {
+        LayerActivation::FastTanh
+    } else {
+        LayerActivation::Tanh
+    };
+    affine_into(x.view(), net.w1, net.b1, act, out.hidden.view_mut());
+    affine_into(
+        out.hidden.view(),
+        net.w2,
+        net.b2,
+        LayerActivation::Identity,
+        out.logits.view_mut(),
+    );
+    if fast {
+        softmax_rows_approx_into(out.logits.view(), out.probs.view_mut());
+    } else {
+        softmax_rows_into(out.logits.view(), out.probs.view_mut());
+    }
+    let mut d3 = Array2::zeros((n, c));
+    softmax_delta_into(out.probs.view(), y.view(), d3.view_mut());
+    weight_gradients_into(
+        out.hidden.view(),
+        d3.view(),
+        out.dw2.view_mut(),
+        out.db2.view_mut(),
+    );
+    let mut d2 = Array2::zeros((n, h));
+    backprop_deltas_into(d3.view(), net.w2, Some(out.hidden.view()), d2.view_mut());
+    weight_gradients_into(x.view(), d2.view(), out.dw1.view_mut(), out.db1.view_mut());
+    out
+}
+
+/// The fused pass, and whether its forward and backward sweeps ran (or declined).
+fn fused(
+    x: &Array2<f64>,
+    y: &Array1<usize>,
+    net: OneHiddenParams<'_>,
+    fast: bool,
+) -> (bool, bool, Pass) {
+    let (n, d) = x.dim();
+    let (h, c) = net.w2.dim();
+    let mut out = Pass::new(n, d, h, c);
+    let forward = one_hidden_forward_into(
+        x.view(),
+        net,
+        fast,
+        out.hidden.view_mut(),
+        out.logits.view_mut(),
+        out.probs.view_mut(),
+    );
+    let backward = forward
+        && one_hidden_gradients_into(
+            x.view(),
+            y.view(),
+            net,
+            out.hidden.view(),
+            out.probs.view(),
+            out.dw1.view_mut(),
+            out.db1.view_mut(),
+            out.dw2.view_mut(),
+            out.db2.view_mut(),
+        );
+    (forward, backward, out)
+}
+
+#[test]
+fn fused_pass_equals_the_layered_kernels_on_random_shapes() {
+    // On one thread, so that the fused backward sweep never leaves a batch to the threaded
+    // layered kernels and every case is compared.
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(random_shapes);
+}
+
+fn random_shapes() {
+    let mut rng = Lcg(20240611);
+    let mut backward_checked = 0;
+    for case in 0..400 {
+        let d = 1 + rng.below(4);
+        let h = 2 + rng.below(39);
+        let c = 2 + rng.below(3);
+        let n = 2 + rng.below(299);
+        // Mostly the seed's scales; now and then weights large enough that logits pass the
+        // softmax shift threshold and tanh saturates.
+        let scale = if case % 7 == 0 { 400.0 } else { 1.5 };
+        let x = rng.matrix(n, d, 2.0);
+        let w1 = rng.matrix(d, h, scale);
+        let b1 = rng.matrix(1, h, 1.0).row(0).to_owned();
+        let w2 = rng.matrix(h, c, scale);
+        let b2 = rng.matrix(1, c, 1.0).row(0).to_owned();
+        let y = Array1::from_shape_fn(n, |_| rng.below(c));
+        let net = OneHiddenParams {
+            w1: w1.view(),
+            b1: b1.view(),
+            w2: w2.view(),
+            b2: b2.view(),
+        };
+        for fast in [false, true] {
+            let reference = layered(&x, &y, net, fast);
+            let (forward, backward, got) = fused(&x, &y, net, fast);
+            assert!(forward, "forward declined d={d} h={h} c={c} n={n}");
+            // numpy's `Xᵀ · δ2` with one input and two or three hidden units is a `dgemv`,
+            // which only the layered kernels mirror.
+            assert_eq!(
+                backward,
+                !(d == 1 && h <= 3),
+                "backward d={d} h={h} c={c} n={n}"
+            );
+            let (want, have) = (reference.bits(), got.bits());
+            let forward_len = n * (h + 2 * c);
+            assert!(
+                want[..forward_len] == have[..forward_len],
+                "forward differs: d={d} h={h} c={c} n={n} fast={fast}"
+            );
+            if backward {
+                assert!(
+                    want == have,
+                    "gradients differ: d={d} h={h} c={c} n={n} fast={fast}"
+                );
+                backward_checked += 1;
+            }
+        }
+    }
+    assert!(backward_checked > 600);
+}
+
+#[test]
+fn fused_pass_declines_shapes_it_does_not_mirror() {
+    let mut rng = Lcg(7);
+    for (n, d, h, c) in [
+        (10, 2, 1, 2),
+        (10, 2, 3, 1),
+        (1, 2, 3, 2),
+        (10, 5, 3, 2),
+        (10, 2, 65, 2),
+    ] {
+        let x = rng.matrix(n, d, 1.0);
+        let w1 = rng.matrix(d, h, 1.0);
+        let b1 = Array1::zeros(h);
+        let w2 = rng.matrix(h, c, 1.0);
+        let b2 = Array1::zeros(c);
+        let net = OneHiddenParams {
+            w1: w1.view(),
+            b1: b1.view(),
+            w2: w2.view(),
+            b2: b2.view(),
+        };
+        let y = Array1::zeros(n);
+        let (forward, backward, out) = fused(&x, &y, net, false);
+        assert!(!forward && !backward, "n={n} d={d} h={h} c={c}");
+        assert!(out.hidden.iter().all(|v| v.is_nan()), "outputs untouched");
+    }
+}
+
+#[test]
+fn large_batches_match_too() {
+    // Large enough for the forward sweep to split rows across threads, and for the backward
+    // sweep to leave the batch to the (threaded) layered kernels.
+    let mut rng = Lcg(99);
+    let (n, d, h, c) = (5000, 2, 64, 2);
+    let x = rng.matrix(n, d, 2.0);
+    let w1 = rng.matrix(d, h, 1.0);
+    let b1 = rng.matrix(1, h, 1.0).row(0).to_owned();
+    let w2 = rng.matrix(h, c, 1.0);
+    let b2 = rng.matrix(1, c, 1.0).row(0).to_owned();
+    let y = Array1::from_shape_fn(n, |_| rng.below(c));
+    let net = OneHiddenParams {
+        w1: w1.view(),
+        b1: b1.view(),
+        w2: w2.view(),
+        b2: b2.view(),
+    };
+    for fast in [false, true] {
+        let reference = layered(&x, &y, net, fast);
+        let (forward, _, got) = fused(&x, &y, net, fast);
+        assert!(forward);
+        let forward_len = n * (h + 2 * c);
+        assert!(reference.bits()[..forward_len] == got.bits()[..forward_len]);
+    }
+}
