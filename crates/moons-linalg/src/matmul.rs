@@ -18,11 +18,7 @@ use crate::gemv;
 ///
 /// # Panics
 /// If the shapes do not chain (`a: m x k`, `b: k x n`, `out: m x n`).
-pub fn matmul_into(
-    a: ArrayView2<'_, f64>,
-    b: ArrayView2<'_, f64>,
-    out: ArrayViewMut2<'_, f64>,
-) {
+pub fn matmul_into(a: ArrayView2<'_, f64>, b: ArrayView2<'_, f64>, out: ArrayViewMut2<'_, f64>) {
     let (m, k) = a.dim();
     let n = b.ncols();
     assert_eq!(b.nrows(), k, "matmul: inner dimensions differ");

@@ -85,9 +85,13 @@ pub fn run(out: Option<&Path>) -> Result<()> {
 
     println!();
     println!("Next steps:");
-    println!("  moons train --hidden 5                      another width, the same exact arithmetic");
+    println!(
+        "  moons train --hidden 5                      another width, the same exact arithmetic"
+    );
     println!("  moons train --dataset spirals --classes 3 --hidden 16,16 --activation relu \\");
-    println!("      --optimizer adam --reg 0.0001 --passes 400 --print-every 100 --test-fraction 0.25");
+    println!(
+        "      --optimizer adam --reg 0.0001 --passes 400 --print-every 100 --test-fraction 0.25"
+    );
     println!("  moons --help                                every command; docs/tutorial.md explains each step");
     Ok(())
 }
