@@ -30,6 +30,17 @@ pub fn run(args: &[String]) -> Result<()> {
             "--scaling" => scaling = true,
             "--no-python" => python = false,
             "--repeat" => repeat = it.next().context("--repeat needs a number")?.parse()?,
+            "-h" | "--help" => {
+                println!(
+                    "usage: cargo xtask bench [--scaling] [--no-python] [--repeat K]\n\n\
+                     Times our exact and fast paths and the seed's numpy code (and PyTorch when\n\
+                     importable) on W1, W2 and W3 in one run, and prints the ratios.\n\
+                     --scaling    also the cost per pass for N = 1k..1M and H = 1..256\n\
+                     --no-python  ours only\n\
+                     --repeat K   best of K runs per workload (default 3)"
+                );
+                return Ok(());
+            }
             other => {
                 bail!("unknown option '{other}' (expected --scaling, --no-python, --repeat K)")
             }

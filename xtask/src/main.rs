@@ -24,6 +24,10 @@ fn main() -> Result<()> {
         return Ok(());
     };
     match task.as_str() {
+        "-h" | "--help" | "help" => {
+            println!("{}", usage());
+            Ok(())
+        }
         "figures" => figures::run(rest),
         "bench" => bench::run(rest),
         other => bail!("unknown task '{other}'\n\n{}", usage()),
