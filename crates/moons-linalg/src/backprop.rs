@@ -355,26 +355,8 @@ dispatched! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_util::{pseudo_random, same_bits};
     use ndarray::{Array1, Array2};
-
-    fn pseudo_random(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
-        let mut s = seed;
-        Array2::from_shape_fn((rows, cols), |_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2.0
-        })
-    }
-
-    fn same_bits<'a>(
-        a: impl IntoIterator<Item = &'a f64>,
-        b: impl IntoIterator<Item = &'a f64>,
-    ) -> bool {
-        a.into_iter()
-            .zip(b)
-            .all(|(x, y)| x.to_bits() == y.to_bits())
-    }
 
     #[test]
     fn fused_backward_equals_the_separate_kernels() {
@@ -387,8 +369,8 @@ mod tests {
             (5000, 64, 2),
             (300, 7, 9),
         ] {
-            let a = pseudo_random(m, k, 1);
-            let d = pseudo_random(m, n, 2);
+            let a = pseudo_random(m, k, 1, 1.0);
+            let d = pseudo_random(m, n, 2, 1.0);
             let mut dw = Array2::from_elem((k, n), f64::NAN);
             let mut db = Array1::from_elem(n, f64::NAN);
             weight_gradients_into(a.view(), d.view(), dw.view_mut(), db.view_mut());
@@ -402,8 +384,8 @@ mod tests {
             );
 
             // The deltas below a layer with k inputs and n outputs.
-            let w = pseudo_random(k, n, 3);
-            let act = pseudo_random(m, k, 4).mapv(f64::tanh);
+            let w = pseudo_random(k, n, 3, 1.0);
+            let act = pseudo_random(m, k, 4, 1.0).mapv(f64::tanh);
             let mut below = Array2::zeros((m, k));
             backprop_deltas_into(d.view(), w.view(), Some(act.view()), below.view_mut());
             let mut below_ref = Array2::zeros((m, k));

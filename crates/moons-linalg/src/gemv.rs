@@ -201,6 +201,7 @@ fn ddot(a: ArrayView1<'_, f64>, x: ArrayView1<'_, f64>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_util::same_bits;
     use crate::{column_sums_into, matmul_into};
     use ndarray::{Array1, Array2};
     use serde_json::Value;
@@ -227,15 +228,6 @@ mod tests {
         let cols = rows[0].len();
         let flat: Vec<f64> = rows.iter().flatten().copied().collect();
         Array2::from_shape_vec((rows.len(), cols), flat).expect("rectangular")
-    }
-
-    fn same_bits<'a>(
-        a: impl IntoIterator<Item = &'a f64>,
-        b: impl IntoIterator<Item = &'a f64>,
-    ) -> bool {
-        a.into_iter()
-            .zip(b)
-            .all(|(x, y)| x.to_bits() == y.to_bits())
     }
 
     #[test]

@@ -233,17 +233,8 @@ dispatched! {
 mod tests {
     use super::*;
     use crate::matmul_into;
+    use crate::test_util::pseudo_random;
     use ndarray::{Array1, Array2};
-
-    fn pseudo_random(rows: usize, cols: usize, seed: u64) -> Array2<f64> {
-        let mut s = seed;
-        Array2::from_shape_fn((rows, cols), |_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 4.0
-        })
-    }
 
     #[test]
     fn fused_layer_equals_the_separate_kernels() {
@@ -262,9 +253,9 @@ mod tests {
             (3000, 2, 64),
             (3000, 64, 2),
         ] {
-            let x = pseudo_random(m, k, 1);
-            let w = pseudo_random(k, n, 2);
-            let b: Array1<f64> = pseudo_random(1, n, 3).row(0).to_owned();
+            let x = pseudo_random(m, k, 1, 2.0);
+            let w = pseudo_random(k, n, 2, 2.0);
+            let b: Array1<f64> = pseudo_random(1, n, 3, 2.0).row(0).to_owned();
             for act in [LayerActivation::Identity, LayerActivation::Tanh] {
                 let mut expected = Array2::zeros((m, n));
                 matmul_into(x.view(), w.view(), expected.view_mut());

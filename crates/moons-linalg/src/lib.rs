@@ -41,6 +41,8 @@ mod matmul;
 mod one_hidden;
 mod reduce;
 mod softmax;
+#[cfg(test)]
+mod test_util;
 
 pub use activation::{tanh_derivative_mul_in_place, tanh_in_place};
 pub use backprop::{backprop_deltas_into, softmax_delta_into, weight_gradients_into};

@@ -1,0 +1,24 @@
+//! Helpers shared by the kernels' unit tests.
+
+use ndarray::Array2;
+
+/// A reproducible matrix with entries in `[-scale, scale)` (a 64-bit LCG; no rand needed).
+pub fn pseudo_random(rows: usize, cols: usize, seed: u64, scale: f64) -> Array2<f64> {
+    let mut s = seed;
+    Array2::from_shape_fn((rows, cols), |_| {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((s >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 2.0 * scale
+    })
+}
+
+/// True when both sequences hold the same bits (so -0.0 differs from 0.0 and NaNs compare).
+pub fn same_bits<'a>(
+    a: impl IntoIterator<Item = &'a f64>,
+    b: impl IntoIterator<Item = &'a f64>,
+) -> bool {
+    a.into_iter()
+        .zip(b)
+        .all(|(x, y)| x.to_bits() == y.to_bits())
+}
