@@ -43,8 +43,7 @@ fn json_output_is_scikit_learns_model() {
     let case = &fixture("logreg.json")["cases"][0];
     let json: Value = serde_json::from_str(&stdout_of(&["logreg", "--json"])).expect("JSON");
     assert_eq!(json["C"], case["C"]);
-    assert_eq!(json["C"].as_f64(), Some(2.782559402207126));
-    assert_eq!(json["accuracy"].as_f64(), Some(0.85));
+    assert_eq!(json["accuracy"], case["accuracy"]);
     assert_eq!(json["scores"], case["scores"]);
     assert_eq!(json["Cs"], case["Cs"]);
     for (ours, theirs) in json["coef"][0]
@@ -63,11 +62,28 @@ fn json_output_is_scikit_learns_model() {
 
 #[test]
 fn text_output_names_c_coefficients_and_accuracy() {
+    let case = &fixture("logreg.json")["cases"][0];
     let text = stdout_of(&["logreg"]);
-    assert!(text.contains("C = 2.782559402207126\n"), "{text}");
-    assert!(text.contains("coef = [[1.1187"), "{text}");
-    assert!(text.contains("intercept = [0.511"), "{text}");
-    assert!(text.contains("Training accuracy: 0.85\n"), "{text}");
+    let c = case["C"].as_f64().expect("C");
+    assert!(text.contains(&format!("C = {c}\n")), "{text}");
+    // scikit-learn stops at tol 1e-4: its coefficients agree with ours to about 1e-4.
+    let first_number_after = |label: &str| -> f64 {
+        let rest = &text[text.find(label).expect(label) + label.len()..];
+        let end = rest.find([',', ']']).expect("a number");
+        rest[..end].trim().parse().expect("a number")
+    };
+    let coef = first_number_after("coef = [[");
+    let intercept = first_number_after("intercept = [");
+    assert!(close(&coef.into(), &case["coef"][0][0], 1e-3), "{text}");
+    assert!(
+        close(&intercept.into(), &case["intercept"][0], 1e-3),
+        "{text}"
+    );
+    let accuracy = case["accuracy"].as_f64().expect("accuracy");
+    assert!(
+        text.contains(&format!("Training accuracy: {accuracy}\n")),
+        "{text}"
+    );
     assert!(text.contains("converged"), "{text}");
 }
 
