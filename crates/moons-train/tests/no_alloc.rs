@@ -3,24 +3,23 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use moons_datasets::{make_moons, RandomState};
-use moons_models::{Activation, Gradients, Mlp, Workspace};
-use moons_train::GradientDescent;
+use moons_models::{Activation, Gradients, Init, Mlp, Workspace};
+use moons_train::{GradientDescent, LrSchedule, Optimizer, Trainer};
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
 thread_local! {
-    // Only the test's own thread counts: libtest's threads allocate whenever they like.
+    // Each test thread counts its own allocations: libtest's threads, and the other test
+    // running beside it, allocate whenever they like.
     static COUNTED: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
 }
 
 fn count_this_thread() {
     if COUNTED.try_with(Cell::get).unwrap_or(false) {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
     }
 }
 
@@ -48,7 +47,7 @@ unsafe impl GlobalAlloc for Counting {
 static GLOBAL: Counting = Counting;
 
 fn allocations() -> usize {
-    ALLOCATIONS.load(Ordering::Relaxed)
+    ALLOCATIONS.with(Cell::get)
 }
 
 #[test]
@@ -105,4 +104,48 @@ fn training_passes_do_not_allocate() {
         "the counter must see the workspace being allocated"
     );
     assert_eq!(few, count(2000), "GradientDescent allocates per pass");
+}
+
+/// The general trainer allocates its buffers once: its count does not grow with the passes,
+/// for full-batch GD, momentum SGD and Adam with a ragged last batch.
+#[test]
+fn trainer_allocations_do_not_grow_with_passes() {
+    COUNTED.with(|c| c.set(true));
+    let data = make_moons(100, 0.2, true, &mut RandomState::new(0)).unwrap();
+    let optimizers = [
+        (Optimizer::Gd, None),
+        (
+            Optimizer::Sgd {
+                momentum: 0.9,
+                nesterov: true,
+            },
+            Some(30),
+        ),
+        (Optimizer::adam(), Some(32)),
+    ];
+    for (optimizer, batch_size) in optimizers {
+        let count = |passes: usize| {
+            let mut model = Mlp::new(
+                2,
+                &[8, 4],
+                2,
+                Activation::Relu,
+                Init::He,
+                &mut RandomState::new(0),
+            )
+            .unwrap();
+            let trainer = Trainer {
+                optimizer,
+                batch_size,
+                schedule: LrSchedule::InverseTime { decay: 0.01 },
+                passes,
+                report_every: 1_000_000,
+                ..Trainer::default()
+            };
+            let before = allocations();
+            trainer.train(&mut model, &data, None, |_| {}).unwrap();
+            allocations() - before
+        };
+        assert_eq!(count(10), count(500), "{optimizer:?} allocates per pass");
+    }
 }
