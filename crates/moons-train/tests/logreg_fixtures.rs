@@ -1,6 +1,8 @@
 //! Logistic regression against scikit-learn 1.9 (reference/fixtures/logreg*.json).
 
-use std::path::PathBuf;
+mod common;
+
+use common::fixture;
 
 use moons_datasets::{make_moons, Dataset, RandomState};
 use moons_models::{Classifier, LogisticRegression};
@@ -10,14 +12,6 @@ use moons_train::{
 };
 use ndarray::{Array1, Array2};
 use serde_json::Value;
-
-fn fixture(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../reference/fixtures")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("fixture is JSON")
-}
 
 fn f64s(v: &Value) -> Vec<f64> {
     v.as_array()

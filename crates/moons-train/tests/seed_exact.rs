@@ -1,20 +1,14 @@
 //! The guard for every speed-up: the seed network's trajectories must stay equal to the
 //! numpy reference (C library tanh) bit for bit. Reads the committed fixtures only.
 
-use std::path::PathBuf;
+mod common;
+
+use common::fixture;
 
 use moons_datasets::{make_moons, Dataset, RandomState};
 use moons_train::{Fit, FittedNetwork, SeedNetwork};
 use ndarray::{Array1, Array2};
 use serde_json::Value;
-
-fn fixture(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../reference/fixtures")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("fixture is valid JSON")
-}
 
 fn f64_of(v: &Value) -> f64 {
     v.as_f64().expect("a number")
