@@ -2,9 +2,12 @@
 
 use ndarray::{ArrayView2, ArrayViewMut2, Zip};
 
-/// `z = tanh(z)` elementwise, with the C library's `tanh`.
+/// `z = tanh(z)` elementwise, with the C library's `tanh` as [`crate::libm`] computes it.
 pub fn tanh_in_place(mut z: ArrayViewMut2<'_, f64>) {
-    z.mapv_inplace(f64::tanh);
+    match z.as_slice_memory_order_mut() {
+        Some(values) => crate::libm::tanh_slice(values),
+        None => z.mapv_inplace(crate::libm::tanh),
+    }
 }
 
 /// `delta *= 1 - a * a`: backpropagation through `a = tanh(z)`, written as the seed writes

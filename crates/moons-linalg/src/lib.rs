@@ -11,7 +11,9 @@
 //!   pairwise ([`column_sums_into`]);
 //! - a reduction over rows adds them in order ([`column_sums_into`]), while a sum over one
 //!   contiguous run uses numpy's pairwise summation ([`pairwise_sum`]);
-//! - `exp`, `ln` and `tanh` are the C library's, which is what Rust's `f64` methods call on Linux.
+//! - `exp` and `ln` are the C library's, which is what Rust's `f64` methods call on Linux;
+//!   `tanh` is the C library's too, computed by [`libm`], a port of glibc's that gives the same
+//!   bits four lanes at a time (and on every CPU and C library).
 //!
 //! The training kernels are fused ([`affine_into`] is a layer's forward pass with its
 //! activation; [`weight_gradients_into`] and [`backprop_deltas_into`] its backward pass), compiled
@@ -37,6 +39,7 @@ mod dispatch;
 pub mod fast;
 mod gemv;
 mod layer;
+pub mod libm;
 mod matmul;
 mod one_hidden;
 mod reduce;

@@ -14,7 +14,8 @@
 //! correctly rounded operations:
 //!
 //! - `z1[h]`: a fused multiply-add chain over the inputs starting from `0.0`, then `+ b1[h]`
-//!   as its own rounding; `a1 = tanh(z1)` (the C library's, or `fast::tanh_approx`);
+//!   as its own rounding; `a1 = tanh(z1)` (the C library's, as [`crate::libm::tanh`] computes it, or
+//!   `fast::tanh_approx`);
 //! - `z2[c]`: the same chain over the hidden units, then `+ b2[c]`;
 //! - softmax with the shift rule of [`crate::softmax_rows_into`] and its sum `0 + (((0 + e0) +
 //!   e1) + ...)` (numpy's pairwise sum of fewer than eight values);
@@ -35,6 +36,7 @@ use rayon::prelude::*;
 use crate::dispatch::{dispatched, rows_per_task, PARALLEL_MIN_WORK};
 use crate::fast;
 use crate::gemv;
+use crate::libm;
 use crate::softmax::row_shift;
 
 /// The most inputs the fused kernels take.
@@ -348,7 +350,7 @@ dispatched! {
                     *v = fast::tanh_approx(*v);
                 }
             } else {
-                libm_tanh_rows(a[..rows].as_flattened_mut(), HP, h);
+                libm::tanh_slice(a[..rows].as_flattened_mut());
             }
             // (Element by element: a `memcpy` call of h values costs more than the row.)
             for (a_r, h_r) in a.iter().zip(h_b.chunks_exact_mut(h)) {
@@ -401,18 +403,8 @@ dispatched! {
     }
 }
 
-/// `tanh` of the first `h` of every `stride` values. Outside the FMA/AVX2 copies of the
-/// kernels on purpose: the C library's `tanh` measured ~20% slower when called from them.
-#[inline(never)]
-fn libm_tanh_rows(values: &mut [f64], stride: usize, h: usize) {
-    for row in values.chunks_exact_mut(stride) {
-        for v in &mut row[..h] {
-            *v = v.tanh();
-        }
-    }
-}
-
-/// `exp` in place, outside the FMA/AVX2 copies of the kernels (see [`libm_tanh_rows`]).
+/// `exp` in place, outside the FMA/AVX2 copies of the kernels on purpose: the C library's
+/// functions measured ~20% slower when called from them.
 #[inline(never)]
 fn libm_exp(values: &mut [f64]) {
     for v in values {

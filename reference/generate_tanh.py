@@ -1,0 +1,79 @@
+"""The C library's tanh, bit for bit, for the Rust port in moons-linalg/src/libm.
+
+Run from the workspace root:  python3 reference/generate_tanh.py
+Writes reference/fixtures/tanh_bits.json: inputs and Python's math.tanh of each (which is the C
+library's tanh, the function numpy's loops called when the training fixtures were made), both
+as IEEE-754 bit patterns in hex, so that no decimal round trip can blur a last bit.
+
+The inputs cover every branch of glibc's tanh and of the expm1 it calls: zeros, subnormals,
+the |x| < 2^-55 shortcut, each argument-reduction case of expm1 (no reduction, one ln 2, the
+general k, and the k < 20, 20 <= k <= 56 and k > 56 endings), |x| >= 22, infinities and NaN,
+with the inputs on both sides of every threshold, plus random values log-uniform over
+[2^-60, 2^5] and uniform over [-3, 3].
+"""
+
+import json
+import math
+import os
+import platform
+import random
+import struct
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "tanh_bits.json")
+
+
+def bits(x):
+    return struct.unpack("<Q", struct.pack("<d", x))[0]
+
+
+def from_bits(b):
+    return struct.unpack("<d", struct.pack("<Q", b))[0]
+
+
+def around(x, steps=2):
+    """x and its neighbours up to `steps` ulps either side."""
+    return [from_bits(bits(x) + d) for d in range(-steps, steps + 1) if bits(x) + d > 0]
+
+
+def inputs():
+    xs = [0.0, 5e-324, 2.2250738585072014e-308, 1e-300, 2.0 ** -56, 0.5, 1.0, 3.0, 21.9, 22.0,
+          30.0, 710.0, 1e300, math.inf]
+    # Thresholds on |x| (tanh: 2^-55, 1, 22) and on |2x| (expm1: 0.5 ln2 by high word
+    # 0x3fd62e42, 1.5 ln2 by 0x3ff0a2b2, and k = 20, 57 and 64 where 2|x| = (k - 1/2) ln 2).
+    for t in [2.0 ** -55, 1.0, 22.0]:
+        xs += around(t)
+    for high in [0x3FD62E42, 0x3FD62E43, 0x3FF0A2B1, 0x3FF0A2B2]:
+        xs += [from_bits(high << 32) / 2, from_bits((high << 32) - 1) / 2]
+    for k in range(-4, 65):
+        xs += around((k - 0.5) * math.log(2) / 2) if k > 0 else []
+    rng = random.Random(0)
+    xs += [2.0 ** rng.uniform(-60, 5) for _ in range(6000)]
+    xs += [rng.uniform(-3, 3) for _ in range(2000)]
+    xs = [x for x in xs if x > 0 or x == 0]
+    signed = []
+    for x in xs:
+        signed.append(x)
+        signed.append(-x)
+    return signed + [math.nan]
+
+
+def main():
+    xs = inputs()
+    payload = {
+        "inputs": ["%016x" % bits(x) for x in xs],
+        "tanh": ["%016x" % bits(math.tanh(x)) for x in xs],
+        "generator": {
+            "script": "reference/generate_tanh.py",
+            "libc": "-".join(platform.libc_ver()),
+            "machine": platform.machine(),
+            "python": platform.python_version(),
+        },
+    }
+    with open(OUT, "w") as f:
+        json.dump(payload, f, indent=None, sort_keys=True)
+        f.write("\n")
+    print("wrote %s: %d values, %d bytes" % (OUT, len(xs), os.path.getsize(OUT)))
+
+
+if __name__ == "__main__":
+    main()
