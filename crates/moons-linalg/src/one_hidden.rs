@@ -350,7 +350,15 @@ dispatched! {
                     *v = fast::tanh_approx(*v);
                 }
             } else {
-                libm::tanh_slice(a[..rows].as_flattened_mut());
+                // The padding lanes hold zeros; skip whole groups of four of them.
+                let lanes = h.next_multiple_of(4);
+                if lanes == HP {
+                    libm::tanh_slice(a[..rows].as_flattened_mut());
+                } else {
+                    for a_r in &mut a[..rows] {
+                        libm::tanh_slice(&mut a_r[..lanes]);
+                    }
+                }
             }
             // (Element by element: a `memcpy` call of h values costs more than the row.)
             for (a_r, h_r) in a.iter().zip(h_b.chunks_exact_mut(h)) {
@@ -387,7 +395,7 @@ dispatched! {
                     *v = fast::exp_approx(*v);
                 }
             } else {
-                libm_exp(e[..rows].as_flattened_mut());
+                libm::exp_slice(e[..rows].as_flattened_mut());
             }
             for (e_r, p_r) in e.iter().zip(p_b.chunks_exact_mut(C)) {
                 let mut total = 0.0f64;
@@ -400,15 +408,6 @@ dispatched! {
                 }
             }
         }
-    }
-}
-
-/// `exp` in place, outside the FMA/AVX2 copies of the kernels on purpose: the C library's
-/// functions measured ~20% slower when called from them.
-#[inline(never)]
-fn libm_exp(values: &mut [f64]) {
-    for v in values {
-        *v = v.exp();
     }
 }
 
@@ -429,6 +428,8 @@ dispatched! {
         db2: &mut [f64],
     ) {
         let h = db1.len();
+        // (Lets the compiler drop the bounds checks of the per-unit loop below.)
+        assert!(h <= HP && hidden.len() / h.max(1) * C <= probs.len());
         // W2 transposed (class-major) and padded with zeros to HP units.
         let mut w2t = [[0.0f64; HP]; C];
         for j in 0..h {
@@ -446,32 +447,24 @@ dispatched! {
             .zip(hidden.chunks_exact(h))
             .zip(probs.chunks_exact(C))
         {
-            // (Element by element: a `memcpy` call of h values here costs more than the row.)
-            let mut a = [0.0f64; HP];
-            for (j, aj) in a.iter_mut().enumerate() {
-                *aj = a_r.get(j).copied().unwrap_or(0.0);
-            }
             // δ3 = p - onehot(y)
             let mut d3: [f64; C] = p_r.try_into().expect("C probabilities per row");
             d3[label] -= 1.0;
             for k in 0..C {
                 s2[k] += d3[k];
             }
-            // dW2[:, k] += a1 δ3[k]
-            for k in 0..C {
-                for j in 0..HP {
-                    g2[k][j] = a[j].mul_add(d3[k], g2[k][j]);
+            // Per unit j (reading the row's activations where they are: copying them into a
+            // padded array first stalls on store forwarding):
+            //   dW2[j, k] += a1[j] δ3[k]
+            //   δ2[j] = (δ3 W2ᵀ)[j] (1 - a1[j]²), the product a chain over the classes from 0
+            //   db1[j] += δ2[j];  dW1[i, j] += x[i] δ2[j]
+            for (j, &aj) in a_r.iter().enumerate() {
+                let mut back = 0.0f64;
+                for k in 0..C {
+                    g2[k][j] = aj.mul_add(d3[k], g2[k][j]);
+                    back = d3[k].mul_add(w2t[k][j], back);
                 }
-            }
-            // δ2 = (δ3 W2ᵀ) (1 - a1²): per unit a chain over the classes from 0.
-            let mut back = [0.0f64; HP];
-            for k in 0..C {
-                for j in 0..HP {
-                    back[j] = d3[k].mul_add(w2t[k][j], back[j]);
-                }
-            }
-            for j in 0..HP {
-                let d2 = back[j] * (1.0 - a[j] * a[j]);
+                let d2 = back * (1.0 - aj * aj);
                 s1[j] += d2;
                 for i in 0..D {
                     g1[i][j] = x_r[i].mul_add(d2, g1[i][j]);

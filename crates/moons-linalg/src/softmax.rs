@@ -5,7 +5,7 @@ use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::dispatch::rows_per_task;
-use crate::{fast, pairwise_sum};
+use crate::{fast, libm, pairwise_sum};
 
 /// Logits whose magnitude stays below this are exponentiated as they are; past it `exp`
 /// could overflow (above ~709.78) or every term could underflow, so the row maximum is
@@ -44,7 +44,7 @@ fn softmax_rows(logits: ArrayView2<'_, f64>, mut probs: ArrayViewMut2<'_, f64>, 
         }
         return;
     }
-    let exp = if approx { fast::exp_approx } else { f64::exp };
+    let exp = if approx { fast::exp_approx } else { libm::exp };
     for (z, mut p) in logits.rows().into_iter().zip(probs.rows_mut()) {
         let shift = row_shift(z.iter().copied());
         for (pi, &zi) in p.iter_mut().zip(z) {
@@ -59,31 +59,32 @@ fn softmax_rows(logits: ArrayView2<'_, f64>, mut probs: ArrayViewMut2<'_, f64>, 
 }
 
 fn softmax_block(z: &[f64], p: &mut [f64], classes: usize, approx: bool) {
-    if approx && z.iter().all(|v| v.abs() <= SOFTMAX_SHIFT_THRESHOLD) {
+    if z.iter().all(|v| v.abs() <= SOFTMAX_SHIFT_THRESHOLD) {
         // No row needs a shift: exponentiate everything in one vectorised sweep.
-        fast::exp_approx_slice(z, p);
-        for p_r in p.chunks_exact_mut(classes) {
-            let total = pairwise_sum(p_r);
-            for e in p_r.iter_mut() {
-                *e /= total;
+        if approx {
+            fast::exp_approx_slice(z, p);
+        } else {
+            p.copy_from_slice(z);
+            libm::exp_slice(p);
+        }
+        if classes == 2 {
+            for p_r in p.chunks_exact_mut(2) {
+                // pairwise_sum of two values: `0.0 + ((0.0 + e0) + e1)`.
+                let total = 0.0 + ((0.0 + p_r[0]) + p_r[1]);
+                p_r[0] /= total;
+                p_r[1] /= total;
+            }
+        } else {
+            for p_r in p.chunks_exact_mut(classes) {
+                let total = pairwise_sum(p_r);
+                for e in p_r.iter_mut() {
+                    *e /= total;
+                }
             }
         }
         return;
     }
-    if classes == 2 && !approx {
-        // The seed's two classes, unrolled: the same operations as the general loop below.
-        for (z_r, p_r) in z.chunks_exact(2).zip(p.chunks_exact_mut(2)) {
-            let shift = row_shift(z_r.iter().copied());
-            let e0 = (z_r[0] - shift).exp();
-            let e1 = (z_r[1] - shift).exp();
-            // pairwise_sum of two values: `0.0 + ((0.0 + e0) + e1)`.
-            let total = 0.0 + ((0.0 + e0) + e1);
-            p_r[0] = e0 / total;
-            p_r[1] = e1 / total;
-        }
-        return;
-    }
-    let exp = if approx { fast::exp_approx } else { f64::exp };
+    let exp = if approx { fast::exp_approx } else { libm::exp };
     for (z_r, p_r) in z.chunks_exact(classes).zip(p.chunks_exact_mut(classes)) {
         let shift = row_shift(z_r.iter().copied());
         for (pi, &zi) in p_r.iter_mut().zip(z_r) {

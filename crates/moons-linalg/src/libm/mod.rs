@@ -1,19 +1,23 @@
-//! The C library's `tanh`, bit for bit, in Rust.
+//! The C library's `tanh` and `exp`, bit for bit, in Rust.
 //!
-//! The exact path must round every activation as numpy did when the fixtures were made, and
-//! numpy called glibc's `tanh`. Calling it costs ~13 ns (a call through the PLT into an
-//! `ifunc`-selected `expm1`, two divisions on the critical path, nothing overlapping); the
-//! seed's sweep makes 340 million of them. This module computes the same function the same
-//! way (`expm1.rs`, `tanh.rs`: glibc 2.36's code with each FMA where GCC placed one), inlined
-//! and four lanes at a time with AVX2 (`tanh_avx2.rs`). Tests compare it with values that
-//! Python's `math.tanh` printed (`reference/fixtures/tanh_bits.json`) and with the running
-//! C library.
+//! The exact path must round every activation and every softmax exponential as numpy did
+//! when the fixtures were made, and numpy called glibc's `tanh` and `exp`. A call costs
+//! 4-20 ns (through the PLT into an `ifunc`-selected variant, divisions on the critical path,
+//! nothing overlapping); the seed's sweep makes 340 million `tanh` calls. This module
+//! computes the same functions the same way (glibc 2.36's code with each FMA where GCC placed
+//! one: `expm1.rs`, `tanh.rs`, `exp.rs`), inlined and four lanes at a time with AVX2
+//! (`tanh_avx2.rs`, `exp_avx2.rs`). Tests compare them with the values Python's `math.tanh`
+//! and `math.exp` returned on the reference machine (`reference/fixtures/libm_bits.json`) and
+//! with the running C library.
 
+mod exp;
+mod exp_avx2;
 mod expm1;
 mod tanh;
 mod tanh_avx2;
 
 pub use self::tanh::tanh;
+pub use exp::exp;
 pub use expm1::expm1;
 
 /// `tanh` of every value, in place: [`tanh`] four lanes at a time where the CPU has AVX2
@@ -26,4 +30,16 @@ pub fn tanh_slice(values: &mut [f64]) {
         return;
     }
     values.iter_mut().for_each(|v| *v = tanh(*v));
+}
+
+/// `exp` of every value, in place: [`exp`] four lanes at a time where the CPU has AVX2 and
+/// FMA, one at a time elsewhere. The same bits either way.
+pub fn exp_slice(values: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if crate::has_fma_avx2() {
+        // SAFETY: the CPU has the features `exp_slice_avx2` is compiled for.
+        unsafe { exp_avx2::exp_slice_avx2(values) };
+        return;
+    }
+    values.iter_mut().for_each(|v| *v = exp(*v));
 }

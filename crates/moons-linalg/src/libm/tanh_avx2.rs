@@ -20,53 +20,51 @@ const TINY_BELOW: f64 = f64::from_bits(0x3c80_0000_0000_0000);
 /// overlap with the next, so the code interleaves them itself.
 const GROUPS: usize = 4;
 
-type Lanes = [__m256d; GROUPS];
-
 /// Applies a lane-wise operation to every group.
 macro_rules! each {
     (|$($v:ident),+| $op:expr) => {
-        std::array::from_fn::<__m256d, GROUPS, _>(|g| {
+        std::array::from_fn::<__m256d, G, _>(|g| {
             $(let $v = $v[g];)+
             $op
         })
     };
 }
 
-/// `tanh` of `4 * GROUPS` lanes, or `None` if a lane needs the scalar code.
+/// `tanh` of `4 * G` lanes, or `None` if a lane needs the scalar code.
 #[cfg(target_arch = "x86_64")]
 #[inline]
 #[target_feature(enable = "avx2,fma")]
-fn tanh_lanes(x: Lanes) -> Option<Lanes> {
+fn tanh_lanes<const G: usize>(x: [__m256d; G]) -> Option<[__m256d; G]> {
     let splat = _mm256_set1_pd;
     let sign_bit = splat(-0.0);
-    let ax: Lanes = each!(|x| _mm256_andnot_pd(sign_bit, x));
-    let zero: Lanes = each!(|ax| _mm256_cmp_pd::<_CMP_EQ_OQ>(ax, splat(0.0)));
+    let ax: [__m256d; G] = each!(|x| _mm256_andnot_pd(sign_bit, x));
+    let zero: [__m256d; G] = each!(|ax| _mm256_cmp_pd::<_CMP_EQ_OQ>(ax, splat(0.0)));
     // Ordered comparison: NaN fails it.
     let mut all_covered = true;
-    for g in 0..GROUPS {
+    for g in 0..G {
         let covered = _mm256_cmp_pd::<_CMP_GE_OQ>(ax[g], splat(TINY_BELOW));
         all_covered &= _mm256_movemask_pd(_mm256_or_pd(covered, zero[g])) == 0b1111;
     }
     if !all_covered {
         return None;
     }
-    let big: Lanes = each!(|ax| _mm256_cmp_pd::<_CMP_GE_OQ>(ax, splat(1.0)));
+    let big: [__m256d; G] = each!(|ax| _mm256_cmp_pd::<_CMP_GE_OQ>(ax, splat(1.0)));
 
     // expm1(a): a = 2|x| for |x| >= 1, else -2|x|.
-    let a: Lanes = each!(|ax, big| _mm256_blendv_pd(
+    let a: [__m256d; G] = each!(|ax, big| _mm256_blendv_pd(
         _mm256_mul_pd(ax, splat(-2.0)),
         _mm256_add_pd(ax, ax),
         big
     ));
-    let a_sign: Lanes = each!(|a| _mm256_and_pd(a, sign_bit));
-    let aa: Lanes = each!(|a| _mm256_andnot_pd(sign_bit, a));
-    let k_far: Lanes = each!(|a, a_sign| _mm256_round_pd::<
+    let a_sign: [__m256d; G] = each!(|a| _mm256_and_pd(a, sign_bit));
+    let aa: [__m256d; G] = each!(|a| _mm256_andnot_pd(sign_bit, a));
+    let k_far: [__m256d; G] = each!(|a, a_sign| _mm256_round_pd::<
         { _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC },
     >(_mm256_add_pd(
         _mm256_mul_pd(splat(INV_LN2), a),
         _mm256_or_pd(splat(0.5), a_sign)
     )));
-    let k: Lanes = each!(|k_far, a_sign, aa| _mm256_blendv_pd(
+    let k: [__m256d; G] = each!(|k_far, a_sign, aa| _mm256_blendv_pd(
         _mm256_blendv_pd(
             k_far,
             _mm256_or_pd(splat(1.0), a_sign),
@@ -76,55 +74,55 @@ fn tanh_lanes(x: Lanes) -> Option<Lanes> {
         _mm256_cmp_pd::<_CMP_LT_OQ>(aa, splat(NO_REDUCTION_BELOW)),
     ));
     // k = 0 gives hi = a, lo = 0; k = ±1 gives a ∓ ln2_hi and ±ln2_lo, as the scalar code.
-    let hi: Lanes = each!(|k, a| _mm256_fnmadd_pd(k, splat(LN2_HI), a));
-    let lo: Lanes = each!(|k| _mm256_mul_pd(k, splat(LN2_LO)));
-    let r: Lanes = each!(|hi, lo| _mm256_sub_pd(hi, lo));
-    let c: Lanes = each!(|hi, r, lo| _mm256_sub_pd(_mm256_sub_pd(hi, r), lo));
+    let hi: [__m256d; G] = each!(|k, a| _mm256_fnmadd_pd(k, splat(LN2_HI), a));
+    let lo: [__m256d; G] = each!(|k| _mm256_mul_pd(k, splat(LN2_LO)));
+    let r: [__m256d; G] = each!(|hi, lo| _mm256_sub_pd(hi, lo));
+    let c: [__m256d; G] = each!(|hi, r, lo| _mm256_sub_pd(_mm256_sub_pd(hi, r), lo));
 
-    let hfx: Lanes = each!(|r| _mm256_mul_pd(r, splat(0.5)));
-    let hxs: Lanes = each!(|r, hfx| _mm256_mul_pd(r, hfx));
-    let r1: Lanes = each!(|hxs| _mm256_fmadd_pd(hxs, splat(Q1), splat(1.0)));
-    let h2: Lanes = each!(|hxs| _mm256_mul_pd(hxs, hxs));
-    let r2: Lanes = each!(|hxs| _mm256_fmadd_pd(hxs, splat(Q3), splat(Q2)));
-    let h4: Lanes = each!(|h2| _mm256_mul_pd(h2, h2));
-    let r3: Lanes = each!(|hxs| _mm256_fmadd_pd(hxs, splat(Q5), splat(Q4)));
-    let r1: Lanes =
+    let hfx: [__m256d; G] = each!(|r| _mm256_mul_pd(r, splat(0.5)));
+    let hxs: [__m256d; G] = each!(|r, hfx| _mm256_mul_pd(r, hfx));
+    let r1: [__m256d; G] = each!(|hxs| _mm256_fmadd_pd(hxs, splat(Q1), splat(1.0)));
+    let h2: [__m256d; G] = each!(|hxs| _mm256_mul_pd(hxs, hxs));
+    let r2: [__m256d; G] = each!(|hxs| _mm256_fmadd_pd(hxs, splat(Q3), splat(Q2)));
+    let h4: [__m256d; G] = each!(|h2| _mm256_mul_pd(h2, h2));
+    let r3: [__m256d; G] = each!(|hxs| _mm256_fmadd_pd(hxs, splat(Q5), splat(Q4)));
+    let r1: [__m256d; G] =
         each!(|h4, r3, h2, r2, r1| _mm256_fmadd_pd(h4, r3, _mm256_fmadd_pd(h2, r2, r1)));
-    let t: Lanes = each!(|r1, hfx| _mm256_fnmadd_pd(r1, hfx, splat(3.0)));
-    let e: Lanes = each!(|r1, t, r, hxs| _mm256_mul_pd(
+    let t: [__m256d; G] = each!(|r1, hfx| _mm256_fnmadd_pd(r1, hfx, splat(3.0)));
+    let e: [__m256d; G] = each!(|r1, t, r, hxs| _mm256_mul_pd(
         _mm256_div_pd(_mm256_sub_pd(r1, t), _mm256_fnmadd_pd(r, t, splat(6.0))),
         hxs
     ));
-    let when_k0: Lanes = each!(|r, e, hxs| _mm256_sub_pd(r, _mm256_fmsub_pd(r, e, hxs)));
-    let e: Lanes =
+    let when_k0: [__m256d; G] = each!(|r, e, hxs| _mm256_sub_pd(r, _mm256_fmsub_pd(r, e, hxs)));
+    let e: [__m256d; G] =
         each!(|r, e, c, hxs| _mm256_sub_pd(_mm256_fmsub_pd(r, _mm256_sub_pd(e, c), c), hxs));
-    let when_k_minus_1: Lanes =
+    let when_k_minus_1: [__m256d; G] =
         each!(|r, e| _mm256_fmadd_pd(splat(0.5), _mm256_sub_pd(r, e), splat(-0.5)));
     // 2^k and 2^-k; multiplying by 2^k is the scalar code's exponent addition (no rounding:
     // the values scaled are in [0.5, 2] and |k| < 64).
     let bias = _mm256_set1_epi64x(1023);
-    let k_int: [__m256i; GROUPS] =
+    let k_int: [__m256i; G] =
         std::array::from_fn(|g| _mm256_cvtepi32_epi64(_mm256_cvttpd_epi32(k[g])));
-    let pow2_k: Lanes = std::array::from_fn(|g| {
+    let pow2_k: [__m256d; G] = std::array::from_fn(|g| {
         _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_add_epi64(bias, k_int[g])))
     });
-    let pow2_minus_k: Lanes = std::array::from_fn(|g| {
+    let pow2_minus_k: [__m256d; G] = std::array::from_fn(|g| {
         _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_sub_epi64(bias, k_int[g])))
     });
-    let e_minus_r: Lanes = each!(|e, r| _mm256_sub_pd(e, r));
-    let when_far: Lanes = each!(|e_minus_r, pow2_k| _mm256_sub_pd(
+    let e_minus_r: [__m256d; G] = each!(|e, r| _mm256_sub_pd(e, r));
+    let when_far: [__m256d; G] = each!(|e_minus_r, pow2_k| _mm256_sub_pd(
         _mm256_mul_pd(_mm256_sub_pd(splat(1.0), e_minus_r), pow2_k),
         splat(1.0)
     ));
-    let when_mid: Lanes = each!(|pow2_minus_k, e_minus_r, pow2_k| _mm256_mul_pd(
+    let when_mid: [__m256d; G] = each!(|pow2_minus_k, e_minus_r, pow2_k| _mm256_mul_pd(
         _mm256_sub_pd(_mm256_sub_pd(splat(1.0), pow2_minus_k), e_minus_r),
         pow2_k
     ));
-    let when_high: Lanes = each!(|r, e, pow2_minus_k, pow2_k| _mm256_mul_pd(
+    let when_high: [__m256d; G] = each!(|r, e, pow2_minus_k, pow2_k| _mm256_mul_pd(
         _mm256_add_pd(_mm256_sub_pd(r, _mm256_add_pd(e, pow2_minus_k)), splat(1.0)),
         pow2_k
     ));
-    let expm1: Lanes = each!(
+    let expm1: [__m256d; G] = each!(
         |k, when_far, when_mid, when_high, when_k_minus_1, when_k0| {
             let far = _mm256_or_pd(
                 _mm256_cmp_pd::<_CMP_LE_OQ>(k, splat(-2.0)),
@@ -152,7 +150,7 @@ fn tanh_lanes(x: Lanes) -> Option<Lanes> {
     );
 
     // tanh: 1 - 2 / (t + 2) for |x| >= 1, else -t / (t + 2); 1 from |x| >= 22.
-    let q: Lanes = each!(|expm1, big| _mm256_div_pd(
+    let q: [__m256d; G] = each!(|expm1, big| _mm256_div_pd(
         _mm256_blendv_pd(_mm256_xor_pd(expm1, sign_bit), splat(2.0), big),
         _mm256_add_pd(expm1, splat(2.0))
     ));
@@ -164,7 +162,9 @@ fn tanh_lanes(x: Lanes) -> Option<Lanes> {
     }))
 }
 
-/// `tanh` over a slice with [`tanh4`], the rest (and uncovered groups) scalar.
+/// `tanh` over a slice with [`tanh_lanes`]: blocks of `4 * GROUPS` values, then groups of
+/// four, then the last one to three values (and any group holding a value the vector code
+/// does not cover) with the scalar code.
 ///
 /// # Safety
 /// The CPU must have AVX2 and FMA.
@@ -173,19 +173,34 @@ fn tanh_lanes(x: Lanes) -> Option<Lanes> {
 pub(super) fn tanh_slice_avx2(values: &mut [f64]) {
     let mut blocks = values.chunks_exact_mut(4 * GROUPS);
     for block in &mut blocks {
-        // SAFETY: `block` holds exactly 4 * GROUPS f64s; unaligned loads and stores.
-        let x: Lanes = std::array::from_fn(|g| unsafe { _mm256_loadu_pd(block[4 * g..].as_ptr()) });
-        match tanh_lanes(x) {
-            Some(z) => {
-                for (g, z) in z.into_iter().enumerate() {
-                    // SAFETY: as above.
-                    unsafe { _mm256_storeu_pd(block[4 * g..].as_mut_ptr(), z) };
-                }
-            }
-            None => block.iter_mut().for_each(|v| *v = super::tanh(*v)),
-        }
+        tanh_block::<GROUPS>(block);
     }
-    for v in blocks.into_remainder() {
+    let mut groups = blocks.into_remainder().chunks_exact_mut(4);
+    for group in &mut groups {
+        tanh_block::<1>(group);
+    }
+    for v in groups.into_remainder() {
         *v = super::tanh(*v);
+    }
+}
+
+/// `tanh` of exactly `4 * G` values in place.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn tanh_block<const G: usize>(block: &mut [f64]) {
+    assert_eq!(block.len(), 4 * G);
+    // SAFETY: `block` holds 4 * G f64s, so every 4-lane load and store is in bounds; the
+    // intrinsics take unaligned addresses.
+    let x: [__m256d; G] =
+        std::array::from_fn(|g| unsafe { _mm256_loadu_pd(block[4 * g..].as_ptr()) });
+    match tanh_lanes(x) {
+        Some(z) => {
+            for (g, z) in z.into_iter().enumerate() {
+                // SAFETY: as above.
+                unsafe { _mm256_storeu_pd(block[4 * g..].as_mut_ptr(), z) };
+            }
+        }
+        None => block.iter_mut().for_each(|v| *v = super::tanh(*v)),
     }
 }
