@@ -51,6 +51,8 @@
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 
+use crate::dispatch::dispatched;
+
 /// The BLAS routine numpy's `a.dot(b)` reaches, and so the arithmetic to mirror.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Route {
@@ -132,39 +134,49 @@ pub(crate) fn is_mirrored(route: Route) -> bool {
     matches!(route, Route::GemvT | Route::GemvN | Route::Ddot)
 }
 
-/// `out = a · b` for a [`Route::GemvT`], [`Route::GemvN`] or [`Route::Ddot`] product.
-pub(crate) fn product_into(
-    route: Route,
-    a: ArrayView2<'_, f64>,
-    b: ArrayView2<'_, f64>,
-    mut out: ArrayViewMut2<'_, f64>,
-) {
-    if route == Route::Ddot {
-        out[[0, 0]] = ddot(a.row(0), b.column(0));
-        return;
-    }
-    let rule = if route == Route::GemvT {
-        dgemv_t_dot
-    } else {
-        dgemv_n_sum
-    };
-    if b.ncols() == 1 {
-        // matrix @ column: one output per row of `a`.
-        let x = b.column(0);
-        for (o, row) in out.iter_mut().zip(a.rows()) {
-            *o = rule(row, x);
+dispatched! {
+    /// `out = a · b` for a [`Route::GemvT`], [`Route::GemvN`] or [`Route::Ddot`] product
+    /// (compiled with FMA where the CPU has it: `dgemv_t`'s contraction is one `fma` per
+    /// output, which the C library's software `fma` makes the slowest step of a pass).
+    pub(crate) fn product_into(
+        route: Route,
+        a: ArrayView2<'_, f64>,
+        b: ArrayView2<'_, f64>,
+        out: ArrayViewMut2<'_, f64>,
+    ) {
+        let mut out = out;
+        if route == Route::Ddot {
+            out[[0, 0]] = ddot(a.row(0), b.column(0));
+            return;
         }
-    } else {
-        // row @ matrix: one output per column of `b`.
-        let x = a.row(0);
-        for (o, col) in out.iter_mut().zip(b.columns()) {
-            *o = rule(col, x);
+        let transposed = route == Route::GemvT;
+        if b.ncols() == 1 {
+            // matrix @ column: one output per row of `a`.
+            let x = b.column(0);
+            for (o, row) in out.iter_mut().zip(a.rows()) {
+                *o = if transposed {
+                    dgemv_t_dot(row, x)
+                } else {
+                    dgemv_n_sum(row, x)
+                };
+            }
+        } else {
+            // row @ matrix: one output per column of `b`.
+            let x = a.row(0);
+            for (o, col) in out.iter_mut().zip(b.columns()) {
+                *o = if transposed {
+                    dgemv_t_dot(col, x)
+                } else {
+                    dgemv_n_sum(col, x)
+                };
+            }
         }
     }
 }
 
 /// `dgemv_t`'s tail for an inner length of 2 or 3: `y += a0*x0 + a1*x1 (+ a2*x2)` compiled
 /// with FMA contraction, onto `y = 0`.
+#[inline(always)]
 fn dgemv_t_dot(a: ArrayView1<'_, f64>, x: ArrayView1<'_, f64>) -> f64 {
     let mut t = a[0].mul_add(x[0], a[1] * x[1]);
     if a.len() == 3 {
@@ -176,6 +188,7 @@ fn dgemv_t_dot(a: ArrayView1<'_, f64>, x: ArrayView1<'_, f64>) -> f64 {
 /// `dgemv_n`'s tail for 2 or 3 outputs (one output here: `a` is its row of the matrix):
 /// `temp += a[p]*x[p] + a[p+1]*x[p+1]` twice per block of four, not contracted, then the
 /// remaining terms one by one; with a strided vector every term one by one.
+#[inline(always)]
 fn dgemv_n_sum(a: ArrayView1<'_, f64>, x: ArrayView1<'_, f64>) -> f64 {
     let len = a.len();
     let paired = x.strides()[0] == 1;
@@ -194,6 +207,7 @@ fn dgemv_n_sum(a: ArrayView1<'_, f64>, x: ArrayView1<'_, f64>) -> f64 {
 }
 
 /// `ddot` below 16 terms: rounded products added in order from zero.
+#[inline(always)]
 fn ddot(a: ArrayView1<'_, f64>, x: ArrayView1<'_, f64>) -> f64 {
     a.iter().zip(&x).fold(0.0, |t, (&ap, &xp)| t + ap * xp)
 }

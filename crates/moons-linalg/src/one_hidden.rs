@@ -324,7 +324,10 @@ dispatched! {
         let b2: &[f64; C] = b2.try_into().expect("C output biases");
         // BLOCK rows at a time, each step over all of them before the next, so that the
         // activations of different rows (independent chains) overlap instead of waiting for
-        // each other. Rows past the end of the batch stay zero and are dropped.
+        // each other. `a` serves every block (a fresh one per block cost a 4 KB `memset`):
+        // a block overwrites the rows it uses, and rows past the end of the batch in the last
+        // block hold finite leftovers whose results are dropped.
+        let mut a = [[0.0f64; HP]; BLOCK];
         for (((x_b, h_b), z_b), p_b) in x
             .chunks(BLOCK * D)
             .zip(hidden.chunks_mut(BLOCK * h))
@@ -334,7 +337,6 @@ dispatched! {
             let rows = x_b.len() / D;
             // z1 = x W1 + b1: per unit a chain over the inputs from 0, then the bias (the
             // padding lanes compute zeros and are dropped).
-            let mut a = [[0.0f64; HP]; BLOCK];
             for (x_r, a_r) in x_b.chunks_exact(D).zip(a.iter_mut()) {
                 for j in 0..HP {
                     let mut acc = 0.0f64;
@@ -360,11 +362,16 @@ dispatched! {
                     }
                 }
             }
-            // (Element by element: a `memcpy` call of h values costs more than the row.)
+            // (Narrow rows element by element: a `memcpy` call of a few values costs more than
+            // the row; wide rows with it: the masked element loop costs more than the copy.)
             for (a_r, h_r) in a.iter().zip(h_b.chunks_exact_mut(h)) {
-                for (j, &aj) in a_r.iter().enumerate() {
-                    if let Some(o) = h_r.get_mut(j) {
-                        *o = aj;
+                if h >= 16 {
+                    h_r.copy_from_slice(&a_r[..h]);
+                } else {
+                    for (j, &aj) in a_r.iter().enumerate() {
+                        if let Some(o) = h_r.get_mut(j) {
+                            *o = aj;
+                        }
                     }
                 }
             }

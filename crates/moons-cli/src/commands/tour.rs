@@ -40,25 +40,37 @@ pub fn run(out: Option<&Path>) -> Result<()> {
     tutorial::data(&data, &figure(tutorial::DATA))?;
     wrote(&figure(tutorial::DATA));
 
-    // The other widths train in the background while the H = 3 run prints its table.
+    // Logistic regression first: its cross-validation folds run on the thread pool, which
+    // the sweep below keeps busy for its whole length.
+    heading("2. Logistic regression");
+    logistic_regression(&data, &figure(tutorial::LOGISTIC_REGRESSION))?;
+
+    // The other widths train in the background while the H = 3 run prints its table and
+    // draws its figures.
     let others: Vec<usize> = SEED_HIDDEN_SIZES
         .into_iter()
         .filter(|&h| h != SEED_HIDDEN)
         .collect();
     let (seed_run, others) = std::thread::scope(|scope| {
-        let sweep = scope.spawn(|| hidden_size_sweep(&data, &others, &SeedNetwork::default()));
-
-        heading("2. Logistic regression");
-        logistic_regression(&data, &figure(tutorial::LOGISTIC_REGRESSION))?;
+        // On a pool of its own: on the shared one its long tasks would hold back the
+        // parallel parts of the H = 3 run's figures until the sweep ends.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(rayon::current_num_threads())
+            .build()
+            .context("cannot start the threads for the sweep")?;
+        let (data, others) = (&data, &others);
+        let sweep = scope.spawn(move || {
+            pool.install(|| hidden_size_sweep(data, others, &SeedNetwork::default()))
+        });
 
         heading("3. A network with 3 hidden units (2 -> 3 tanh -> 2 softmax)");
         let seed_run = seed_network(&data)?;
+        seed_figures(&seed_run, &data, &figure)?;
         let others = sweep
             .join()
             .map_err(|_| anyhow::anyhow!("the hidden-size sweep stopped unexpectedly"))??;
         Ok::<_, anyhow::Error>((seed_run, others))
     })?;
-    seed_figures(&seed_run, &data, &figure)?;
 
     heading("4. Varying the hidden layer size");
     let mut others = others.into_iter();

@@ -50,28 +50,25 @@ fn tanh_lanes<const G: usize>(x: [__m256d; G]) -> Option<[__m256d; G]> {
     }
     let big: [__m256d; G] = each!(|ax| _mm256_cmp_pd::<_CMP_GE_OQ>(ax, splat(1.0)));
 
-    // expm1(a): a = 2|x| for |x| >= 1, else -2|x|.
-    let a: [__m256d; G] = each!(|ax, big| _mm256_blendv_pd(
-        _mm256_mul_pd(ax, splat(-2.0)),
-        _mm256_add_pd(ax, ax),
-        big
-    ));
-    let a_sign: [__m256d; G] = each!(|a| _mm256_and_pd(a, sign_bit));
-    let aa: [__m256d; G] = each!(|a| _mm256_andnot_pd(sign_bit, a));
-    let k_far: [__m256d; G] = each!(|a, a_sign| _mm256_round_pd::<
+    // expm1(a): a = 2|x| for |x| >= 1, else -2|x| (so the sign of a is "not big"). Its
+    // thresholds on |a| are compared as half of them on |x|, which is exact.
+    let a: [__m256d; G] =
+        each!(|ax, big| _mm256_mul_pd(ax, _mm256_blendv_pd(splat(-2.0), splat(2.0), big)));
+    let k_far: [__m256d; G] = each!(|a, big| _mm256_round_pd::<
         { _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC },
     >(_mm256_add_pd(
         _mm256_mul_pd(splat(INV_LN2), a),
-        _mm256_or_pd(splat(0.5), a_sign)
+        _mm256_blendv_pd(splat(-0.5), splat(0.5), big)
     )));
-    let k: [__m256d; G] = each!(|k_far, a_sign, aa| _mm256_blendv_pd(
+    // Lanes below the thresholds all have a < 0: k = -1 or 0 there.
+    let k: [__m256d; G] = each!(|k_far, ax| _mm256_blendv_pd(
         _mm256_blendv_pd(
             k_far,
-            _mm256_or_pd(splat(1.0), a_sign),
-            _mm256_cmp_pd::<_CMP_LT_OQ>(aa, splat(ONE_LN2_BELOW)),
+            splat(-1.0),
+            _mm256_cmp_pd::<_CMP_LT_OQ>(ax, splat(ONE_LN2_BELOW / 2.0)),
         ),
         splat(0.0),
-        _mm256_cmp_pd::<_CMP_LT_OQ>(aa, splat(NO_REDUCTION_BELOW)),
+        _mm256_cmp_pd::<_CMP_LT_OQ>(ax, splat(NO_REDUCTION_BELOW / 2.0)),
     ));
     // k = 0 gives hi = a, lo = 0; k = ±1 gives a ∓ ln2_hi and ±ln2_lo, as the scalar code.
     let hi: [__m256d; G] = each!(|k, a| _mm256_fnmadd_pd(k, splat(LN2_HI), a));
@@ -99,16 +96,15 @@ fn tanh_lanes<const G: usize>(x: [__m256d; G]) -> Option<[__m256d; G]> {
     let when_k_minus_1: [__m256d; G] =
         each!(|r, e| _mm256_fmadd_pd(splat(0.5), _mm256_sub_pd(r, e), splat(-0.5)));
     // 2^k and 2^-k; multiplying by 2^k is the scalar code's exponent addition (no rounding:
-    // the values scaled are in [0.5, 2] and |k| < 64).
-    let bias = _mm256_set1_epi64x(1023);
-    let k_int: [__m256i; G] =
-        std::array::from_fn(|g| _mm256_cvtepi32_epi64(_mm256_cvttpd_epi32(k[g])));
-    let pow2_k: [__m256d; G] = std::array::from_fn(|g| {
-        _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_add_epi64(bias, k_int[g])))
-    });
-    let pow2_minus_k: [__m256d; G] = std::array::from_fn(|g| {
-        _mm256_castsi256_pd(_mm256_slli_epi64::<52>(_mm256_sub_epi64(bias, k_int[g])))
-    });
+    // the values scaled are in [0.5, 2] and |k| < 64). Adding 2^52 + 1023 leaves k + 1023 in
+    // the low bits of the sum, and shifting it up makes it an exponent.
+    let magic = splat(4_503_599_627_371_519.0);
+    let pow2_k: [__m256d; G] = each!(|k| _mm256_castsi256_pd(_mm256_slli_epi64::<52>(
+        _mm256_castpd_si256(_mm256_add_pd(k, magic))
+    )));
+    let pow2_minus_k: [__m256d; G] = each!(|k| _mm256_castsi256_pd(_mm256_slli_epi64::<52>(
+        _mm256_castpd_si256(_mm256_sub_pd(magic, k))
+    )));
     let e_minus_r: [__m256d; G] = each!(|e, r| _mm256_sub_pd(e, r));
     let when_far: [__m256d; G] = each!(|e_minus_r, pow2_k| _mm256_sub_pd(
         _mm256_mul_pd(_mm256_sub_pd(splat(1.0), e_minus_r), pow2_k),
@@ -154,11 +150,11 @@ fn tanh_lanes<const G: usize>(x: [__m256d; G]) -> Option<[__m256d; G]> {
         _mm256_blendv_pd(_mm256_xor_pd(expm1, sign_bit), splat(2.0), big),
         _mm256_add_pd(expm1, splat(2.0))
     ));
-    Some(each!(|q, big, ax, x, zero| {
+    // (Zeros come out of the arithmetic above as zeros of x's sign, as tanh returns them.)
+    Some(each!(|q, big, ax, x| {
         let z = _mm256_blendv_pd(q, _mm256_sub_pd(splat(1.0), q), big);
         let z = _mm256_blendv_pd(z, splat(1.0), _mm256_cmp_pd::<_CMP_GE_OQ>(ax, splat(22.0)));
-        let z = _mm256_xor_pd(z, _mm256_and_pd(x, sign_bit));
-        _mm256_blendv_pd(z, x, zero)
+        _mm256_xor_pd(z, _mm256_and_pd(x, sign_bit))
     }))
 }
 
