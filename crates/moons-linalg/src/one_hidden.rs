@@ -94,6 +94,12 @@ macro_rules! by_shape {
 /// Rows per block of the forward sweep.
 const BLOCK: usize = 8;
 
+/// The kernels' per-unit arrays start on a cache line: their rows are whole vectors, so no
+/// vector load or store then straddles two lines (which, on the chains that store an
+/// accumulator and load it back for the next row, stalls store-to-load forwarding).
+#[repr(C, align(64))]
+struct CacheAligned<T>(T);
+
 /// The parameters of a network `D → H (tanh) → C (softmax)`.
 #[derive(Clone, Copy, Debug)]
 pub struct OneHiddenParams<'a> {
@@ -327,7 +333,8 @@ dispatched! {
         // each other. `a` serves every block (a fresh one per block cost a 4 KB `memset`):
         // a block overwrites the rows it uses, and rows past the end of the batch in the last
         // block hold finite leftovers whose results are dropped.
-        let mut a = [[0.0f64; HP]; BLOCK];
+        let mut a_store = CacheAligned([[0.0f64; HP]; BLOCK]);
+        let a = &mut a_store.0;
         for (((x_b, h_b), z_b), p_b) in x
             .chunks(BLOCK * D)
             .zip(hidden.chunks_mut(BLOCK * h))
@@ -379,7 +386,7 @@ dispatched! {
             // then the bias.
             let mut z = [[0.0f64; C]; BLOCK];
             for (j, w2p_j) in w2p[..h].iter().enumerate() {
-                for (z_r, a_r) in z.iter_mut().zip(&a) {
+                for (z_r, a_r) in z.iter_mut().zip(a.iter()) {
                     for k in 0..C {
                         z_r[k] = a_r[j].mul_add(w2p_j[k], z_r[k]);
                     }
@@ -438,15 +445,19 @@ dispatched! {
         // (Lets the compiler drop the bounds checks of the per-unit loop below.)
         assert!(h <= HP && hidden.len() / h.max(1) * C <= probs.len());
         // W2 transposed (class-major) and padded with zeros to HP units.
-        let mut w2t = [[0.0f64; HP]; C];
+        let mut w2t_store = CacheAligned([[0.0f64; HP]; C]);
+        let w2t = &mut w2t_store.0;
         for j in 0..h {
             for k in 0..C {
                 w2t[k][j] = w2[j * C + k];
             }
         }
-        let mut g1 = [[0.0f64; HP]; D]; // dW1[i, j]
-        let mut g2 = [[0.0f64; HP]; C]; // dW2[j, k], transposed
-        let mut s1 = [0.0f64; HP];
+        let mut g1_store = CacheAligned([[0.0f64; HP]; D]);
+        let mut g2_store = CacheAligned([[0.0f64; HP]; C]);
+        let mut s1_store = CacheAligned([0.0f64; HP]);
+        let g1 = &mut g1_store.0; // dW1[i, j]
+        let g2 = &mut g2_store.0; // dW2[j, k], transposed
+        let s1 = &mut s1_store.0;
         let mut s2 = [0.0f64; C];
         for (((x_r, &label), a_r), p_r) in x
             .chunks_exact(D)
@@ -454,10 +465,12 @@ dispatched! {
             .zip(hidden.chunks_exact(h))
             .zip(probs.chunks_exact(C))
         {
-            // δ3 = p - onehot(y)
-            let mut d3: [f64; C] = p_r.try_into().expect("C probabilities per row");
-            d3[label] -= 1.0;
+            // δ3 = p - onehot(y) (`p - 0.0` is `p`; selecting the 1 by comparison rather than
+            // storing at the label's index keeps δ3 in registers)
+            assert!(label < C, "label {label} is not one of the {C} classes");
+            let mut d3 = [0.0f64; C];
             for k in 0..C {
+                d3[k] = p_r[k] - if k == label { 1.0 } else { 0.0 };
                 s2[k] += d3[k];
             }
             // Per unit j (reading the row's activations where they are: copying them into a
