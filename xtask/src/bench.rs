@@ -52,6 +52,7 @@ pub fn run(args: &[String]) -> Result<()> {
         moons_linalg::has_fma_avx2()
     );
     let ours = Ours::measure(repeat.max(1))?;
+    let walkthrough = walkthrough_seconds(repeat.max(1))?;
     let peers = if python { run_python()? } else { Value::Null };
 
     println!();
@@ -123,6 +124,10 @@ pub fn run(args: &[String]) -> Result<()> {
     println!(
         "W3 peak resident memory of this process: {:.0} MB (data {:.1} MB, activations {:.1} MB)",
         ours.peak_mb, ours.w3_data_mb, ours.w3_activation_mb
+    );
+    println!(
+        "Walkthrough (`moons` with no arguments: data, logistic regression, H=3 with the loss of \
+         every pass, the sweep, six figures): {walkthrough:.2} s (target < 2 s)"
     );
     if python {
         match peers["torch_skipped"].as_str() {
@@ -283,6 +288,37 @@ fn per_pass(
         .iter()
         .all(|l| l.weights.iter().all(|w| w.is_finite()));
     (best, finite)
+}
+
+/// The default run of the release binary (what `cargo run --release -p moons-cli` runs, without
+/// cargo's own start-up), best of `repeat`, its figures written to a scratch folder.
+fn walkthrough_seconds(repeat: usize) -> Result<f64> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--release", "-p", "moons-cli"])
+        .current_dir(root)
+        .status()
+        .context("cannot run cargo to build the moons binary")?;
+    if !status.success() {
+        bail!("building the moons binary failed");
+    }
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| format!("{root}/target"));
+    let binary = format!("{target}/release/moons");
+    let out = std::env::temp_dir().join(format!("moons-bench-figures-{}", std::process::id()));
+    let seconds = best_of(repeat, || {
+        let status = Command::new(&binary)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .with_context(|| format!("cannot run {binary}"))?;
+        if !status.success() {
+            bail!("the walkthrough failed");
+        }
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&out);
+    seconds
 }
 
 fn peak_rss_mb() -> f64 {

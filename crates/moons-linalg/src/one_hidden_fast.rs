@@ -1,45 +1,79 @@
 //! The fast mode's whole training pass for a network with one tanh hidden layer (`D → H → C`
-//! with `D ≤ 4`, `1 ≤ H ≤ 64`, `2 ≤ C ≤ 4`): rows in SIMD lanes, in any arithmetic order.
+//! with `D ≤ 4`, `1 ≤ H ≤ 64`, `2 ≤ C ≤ 4`), vectorised in whichever direction suits the
+//! width, in any arithmetic order.
 //!
 //! Unlike [`crate::one_hidden_forward_into`] these kernels do not reproduce numpy's rounding:
-//! they use [`fast::tanh_approx`] and [`fast::exp_approx`], start every chain from its bias,
-//! always shift the softmax by the row maximum, and sum the gradients in lanes. What they keep
-//! is determinism: the same inputs give the same bits on every run, on every CPU with FMA and
-//! AVX2 (and on every other, through the plain copy of the same code), and for every rayon
-//! thread count, because no sum is split in a way that depends on the threads.
+//! they use [`fast::tanh_approx`](crate::fast::tanh_approx) and
+//! [`fast::exp_approx`](crate::fast::exp_approx), start every chain from its bias, shift every
+//! softmax row by its maximum and add the gradient sums in lanes. What they keep is
+//! determinism: the same inputs give the same bits on every run and for every rayon thread
+//! count, because every value is computed by one fixed sequence of operations whichever thread
+//! computes it (the FMA/AVX2 and plain copies of each kernel run the same operations too).
 //!
-//! - [`one_hidden_fast_forward_into`] takes the rows `L = 8` at a time, one row per lane:
-//!   per hidden unit `z = b1 + Σ_i x_i W1[i, j]` (fused multiply-adds), `a = tanh_approx(z)`,
-//!   `z2 += a W2[j, ·]`; then the logits' softmax with `exp_approx`. A short last block is
-//!   padded with zero rows that are never stored. Every row is computed from its own inputs
-//!   alone, so large batches split across threads at any boundary without changing a bit.
-//! - [`one_hidden_fast_gradients_into`] loops over the hidden units outermost: each unit's
-//!   `dW1[·, j]`, `db1[j]` and `dW2[j, ·]` sweep the rows in lanes (padded rows add zero), one
-//!   chunk of [`CHUNK_ROWS`] rows at a time, then reduce the lanes in a fixed order. Units are
-//!   independent, so they run in parallel for large batches with the same bits. `db2` is a
-//!   sweep of its own.
+//! Forward ([`one_hidden_fast_forward_into`]), each row from its own inputs alone (so a large
+//! batch splits across threads at any row without changing a bit), [`GROUP_ROWS`] rows at a
+//! time:
 //!
-//! Errors: each activation is within [`fast::TANH_MAX_ABS_ERROR`] of the C library's `tanh`
-//! and each exponential within [`fast::EXP_MAX_REL_ERROR`]; the rest is ordinary rounding in a
-//! different order (`crates/moons-linalg/tests/one_hidden_fast.rs` compares with the exact
-//! kernels).
+//! - up to [`LANES_MAX_HIDDEN`] hidden units, **rows in SIMD lanes**: the group's values are
+//!   held transposed (unit by unit, then row by row) so that every step is a loop along the
+//!   rows: `z = b1[j] + Σ_i x_i W1[i, j]` (fused multiply-adds, the inputs read as interleaved
+//!   vectors), `a = tanh_approx(z)` over the whole group in one sweep, the logits, the
+//!   softmax; a short group is padded with zero rows, which are never stored;
+//! - wider layers, **units in SIMD lanes** (chunks of [`U`]): per row
+//!   `z = b1 + Σ_i x_i W1[i, ·]`, `tanh_approx` over the group's hidden outputs in place, then
+//!   per row the logits as lane sums over the chunks. (Measured with N = 200: rows in lanes win
+//!   up to about six units, whose rows fill no vector; beyond, units in lanes win, by 1.5x at
+//!   H = 50.)
+//!
+//! The softmax is `exp(z - max) / Σ exp(z - max)`; with two classes it is `1 / (1 + e)` and
+//! `e / (1 + e)` with `e = exp(-|z0 - z1|)`, one exponential per row.
+//!
+//! Backward ([`one_hidden_fast_gradients_into`]): `db2` from the probabilities summed in lanes
+//! and the labels counted exactly; then, for each chunk of [`U`] hidden units (units in lanes),
+//! one sweep over the rows in order, each row adding its terms to the chunk's accumulators. A
+//! unit's sums depend on nothing but its own chunk's sweep, so chunks run in parallel for
+//! large batches with the same bits.
+//!
+//! Errors: each activation is within
+//! [`fast::TANH_MAX_ABS_ERROR`](crate::fast::TANH_MAX_ABS_ERROR) of the C library's `tanh` and
+//! each exponential within [`fast::EXP_MAX_REL_ERROR`](crate::fast::EXP_MAX_REL_ERROR); the rest
+//! is ordinary rounding in another order. `crates/moons-linalg/tests/one_hidden_fast.rs`
+//! compares every output with the exact kernels and checks the bits across thread counts.
+
+// Lane loops (`for l in 0..U`, `for k in 0..C`) index several arrays by the same lane or
+// class; written as iterator chains they would say less and vectorise no better.
+#![allow(clippy::needless_range_loop)]
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rayon::prelude::*;
 
-use crate::dispatch::{dispatched, rows_per_task, PARALLEL_MIN_WORK};
+use crate::dispatch::{dispatched, rows_per_task};
 use crate::fast::{exp_approx, tanh_approx};
 use crate::one_hidden::{
     OneHiddenParams, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
 };
 
-/// Rows per block: one per SIMD lane (two AVX2 vectors of four).
+/// The widest hidden layer whose forward pass runs with rows in lanes.
+const LANES_MAX_HIDDEN: usize = 6;
+
+/// Units per chunk: one AVX2 vector of `f64`.
+const U: usize = 4;
+
+/// Chunks of [`U`] units in the widest hidden layer the kernels take.
+const MAX_CHUNKS: usize = ONE_HIDDEN_MAX_HIDDEN / U;
+
+/// Rows per group of the forward pass (a multiple of [`L`]): a group's hidden values (at most
+/// 64 x 64) stay in the L1 cache between the sweeps over them.
+const GROUP_ROWS: usize = 64;
+
+/// Rows-in-lanes loops run over a multiple of this many rows (whole vector iterations).
 const L: usize = 8;
 
-/// Rows per chunk of the gradient sweep: each unit's lane sums are reduced and added to its
-/// totals once per chunk, so the chunk's slice of the hidden outputs stays in cache while
-/// every unit reads it. A multiple of [`L`]; fixed, so the bits do not depend on anything else.
-const CHUNK_ROWS: usize = 512;
+/// Work (multiply-adds, a `tanh` counted as 25) below which a kernel stays on the calling
+/// thread. Higher than the exact kernels' threshold: handing a pass of a few tens of
+/// microseconds to rayon costs more than it saves (measured on 2 cores: N = 200, H = 50 ran at
+/// ~70 us/pass split across threads, ~43 on one).
+const FAST_PARALLEL_MIN_WORK: usize = 1 << 20;
 
 /// Calls `$kernel::<D, C>($args)` for the run-time `(d, c)`.
 macro_rules! by_inputs_classes {
@@ -129,12 +163,18 @@ pub fn one_hidden_fast_forward_into(
     ) else {
         return false;
     };
-    // A unit weighs its d multiply-adds, the ~25 operations of `tanh_approx` and c for the
-    // output layer; which rows a task gets never changes a bit.
-    match rows_per_task(n, h * (d + c + 25)) {
+    // A unit weighs its d + c multiply-adds and its tanh; which rows a task gets never
+    // changes a bit.
+    let per_row = h * (d + c + 25);
+    let split = if n.saturating_mul(per_row) < FAST_PARALLEL_MIN_WORK {
+        None
+    } else {
+        rows_per_task(n, per_row)
+    };
+    match split {
         None => forward_rows(xs, p, hs, zs, ps, d, c),
         Some(chunk) => {
-            let chunk = chunk.next_multiple_of(L);
+            let chunk = chunk.next_multiple_of(GROUP_ROWS);
             hs.par_chunks_mut(chunk * h)
                 .zip(zs.par_chunks_mut(chunk * c))
                 .zip(ps.par_chunks_mut(chunk * c))
@@ -148,8 +188,8 @@ pub fn one_hidden_fast_forward_into(
 /// The fast mode's gradients of the summed cross-entropy of a one-hidden-layer tanh network,
 /// after a forward pass left `hidden` and `probs` for the batch `x` with labels `labels`:
 /// `dw1 = xᵀ δ2`, `db1 = Σ δ2`, `dw2 = hiddenᵀ δ3`, `db2 = Σ δ3` with `δ3 = probs -
-/// onehot(labels)` and `δ2 = δ3 W2ᵀ ⊙ (1 - hidden²)`. No L2 term. The sums run in lanes, in
-/// an order fixed by the batch size alone: the bits do not depend on the thread count.
+/// onehot(labels)` and `δ2 = δ3 W2ᵀ ⊙ (1 - hidden²)`. No L2 term. Every sum runs in an order
+/// fixed by the shapes alone: the bits do not depend on the thread count.
 ///
 /// Returns `false`, leaving the outputs untouched, unless the shapes qualify as for
 /// [`one_hidden_fast_forward_into`] and `labels`, `hidden`, `probs` and the gradients are
@@ -197,24 +237,34 @@ pub fn one_hidden_fast_gradients_into(
     };
     // `db2` first: it also checks the labels.
     by_inputs_classes!(output_bias_kernel, d, c, (ys, ps, s2));
-
-    // dW1 transposed (unit-major) on the stack, so that each unit's results are one slice.
-    let mut g1t = [[0.0f64; ONE_HIDDEN_MAX_INPUTS]; ONE_HIDDEN_MAX_HIDDEN];
-    let g1t = &mut g1t[..h];
+    let chunks = h.div_ceil(U);
+    // W2 transposed into unit chunks (zero past the last unit), and dW1 by chunk, on the stack.
+    let mut w2t = [[[0.0f64; U]; ONE_HIDDEN_MAX_CLASSES]; MAX_CHUNKS];
+    for (j, w2_j) in p.w2.chunks_exact(c).enumerate() {
+        for (k, &w) in w2_j.iter().enumerate() {
+            w2t[j / U][k][j % U] = w;
+        }
+    }
+    let w2t = &w2t[..chunks];
+    let mut g1c = [[[0.0f64; U]; ONE_HIDDEN_MAX_INPUTS]; MAX_CHUNKS];
+    let g1c = &mut g1c[..chunks];
     let threads = rayon::current_num_threads();
-    if n.saturating_mul(h * (d + 2 * c + 4)) >= PARALLEL_MIN_WORK && threads > 1 && h > 1 {
-        // Units in groups, one group per task; a unit's sums do not depend on its group.
-        let units = h.div_ceil(threads);
-        g1t.par_chunks_mut(units)
-            .zip(s1.par_chunks_mut(units))
-            .zip(g2.par_chunks_mut(units * c))
+    let work = n.saturating_mul(h * (d + 2 * c + 4));
+    if work >= FAST_PARALLEL_MIN_WORK && threads > 1 && chunks > 1 {
+        // Chunks of units in groups, one group per task: a unit's sums do not depend on its
+        // group.
+        let per_task = chunks.div_ceil(threads);
+        g1c.par_chunks_mut(per_task)
+            .zip(s1.par_chunks_mut(per_task * U))
+            .zip(g2.par_chunks_mut(per_task * U * c))
+            .zip(w2t.par_chunks(per_task))
             .enumerate()
-            .for_each(|(t, ((g1t, s1), g2))| {
+            .for_each(|(t, (((g1c, s1), g2), w2t))| {
                 by_inputs_classes!(
                     unit_gradients_kernel,
                     d,
                     c,
-                    (xs, ys, hs, ps, p.w2, h, t * units, g1t, s1, g2)
+                    (xs, ys, hs, ps, h, t * per_task, w2t, g1c, s1, g2)
                 )
             });
     } else {
@@ -222,17 +272,19 @@ pub fn one_hidden_fast_gradients_into(
             unit_gradients_kernel,
             d,
             c,
-            (xs, ys, hs, ps, p.w2, h, 0, g1t, s1, g2)
+            (xs, ys, hs, ps, h, 0, w2t, g1c, s1, g2)
         );
     }
     for (i, g1_i) in g1.chunks_exact_mut(h).enumerate() {
-        for (g, col) in g1_i.iter_mut().zip(g1t.iter()) {
-            *g = col[i];
+        for (j, g) in g1_i.iter_mut().enumerate() {
+            *g = g1c[j / U][i][j % U];
         }
     }
     true
 }
 
+/// The forward pass over some rows: rows in lanes for narrow hidden layers, units in lanes
+/// for wider ones.
 fn forward_rows(
     x: &[f64],
     p: Params<'_>,
@@ -242,18 +294,53 @@ fn forward_rows(
     d: usize,
     c: usize,
 ) {
+    let h = p.b1.len();
+    if h <= LANES_MAX_HIDDEN {
+        return by_inputs_classes!(
+            forward_lanes_kernel,
+            d,
+            c,
+            (x, p.w1, p.b1, p.w2, p.b2, hidden, logits, probs)
+        );
+    }
+    let chunks = h.div_ceil(U);
+    // The parameters in unit chunks, zero past the last unit.
+    let mut w1c = [[[0.0f64; U]; ONE_HIDDEN_MAX_INPUTS]; MAX_CHUNKS];
+    let mut b1c = [[0.0f64; U]; MAX_CHUNKS];
+    let mut w2t = [[[0.0f64; U]; ONE_HIDDEN_MAX_CLASSES]; MAX_CHUNKS];
+    for (i, w1_i) in p.w1.chunks_exact(h).enumerate() {
+        for (j, &w) in w1_i.iter().enumerate() {
+            w1c[j / U][i][j % U] = w;
+        }
+    }
+    for (j, &b) in p.b1.iter().enumerate() {
+        b1c[j / U][j % U] = b;
+    }
+    for (j, w2_j) in p.w2.chunks_exact(c).enumerate() {
+        for (k, &w) in w2_j.iter().enumerate() {
+            w2t[j / U][k][j % U] = w;
+        }
+    }
+    let chunked = Chunked {
+        w1: &w1c[..chunks],
+        b1: &b1c[..chunks],
+        w2: &w2t[..chunks],
+    };
     by_inputs_classes!(
-        forward_kernel,
+        forward_units_kernel,
         d,
         c,
-        (x, p.w1, p.b1, p.w2, p.b2, hidden, logits, probs)
+        (x, chunked, h, p.b2, hidden, logits, probs)
     )
 }
 
 dispatched! {
-    /// The forward pass with `D` inputs and `C` classes, [`L`] rows at a time.
+    /// The forward pass with `D` inputs, `C` classes and at most [`LANES_MAX_HIDDEN`] hidden
+    /// units, rows in lanes: each group's hidden values held transposed (`za[j * g + r]` is
+    /// unit `j` of row `r`, `g` the group's rows padded to a multiple of [`L`]), so that every
+    /// step is a loop along the rows over contiguous values.
     #[allow(clippy::too_many_arguments)]
-    fn forward_kernel<const D: usize, const C: usize>(
+    fn forward_lanes_kernel<const D: usize, const C: usize>(
         x: &[f64],
         w1: &[f64],
         b1: &[f64],
@@ -264,326 +351,411 @@ dispatched! {
         probs: &mut [f64],
     ) {
         let h = b1.len();
-        let b2: &[f64; C] = b2.try_into().expect("C output biases");
-        // The block's hidden pre-activations, then activations: unit-major, one row per lane.
-        // Set up once per call; each block overwrites the first h units.
-        let mut za = [[0.0f64; L]; ONE_HIDDEN_MAX_HIDDEN];
-        let za = &mut za[..h];
-        let mut x_blocks = x.chunks_exact(L * D);
-        let mut h_blocks = hidden.chunks_exact_mut(L * h);
-        let mut z_blocks = logits.chunks_exact_mut(L * C);
-        let mut p_blocks = probs.chunks_exact_mut(L * C);
-        for (((x_b, h_b), z_b), p_b) in (&mut x_blocks)
-            .zip(&mut h_blocks)
-            .zip(&mut z_blocks)
-            .zip(&mut p_blocks)
+        // Set up once per call; each group overwrites what it reads.
+        let mut za = [0.0f64; LANES_MAX_HIDDEN * GROUP_ROWS];
+        let mut zc = [[0.0f64; GROUP_ROWS]; C];
+        for (((x_g, h_g), z_g), p_g) in x
+            .chunks(GROUP_ROWS * D)
+            .zip(hidden.chunks_mut(GROUP_ROWS * h))
+            .zip(logits.chunks_mut(GROUP_ROWS * C))
+            .zip(probs.chunks_mut(GROUP_ROWS * C))
         {
-            forward_block::<D, C>(x_b, w1, b1, w2, b2, za, h_b, z_b, p_b, L);
-        }
-        let x_b = x_blocks.remainder();
-        let rows = x_b.len() / D;
-        if rows > 0 {
-            forward_block::<D, C>(
-                x_b,
-                w1,
-                b1,
-                w2,
-                b2,
-                za,
-                h_blocks.into_remainder(),
-                z_blocks.into_remainder(),
-                p_blocks.into_remainder(),
-                rows,
-            );
+            let rows = x_g.len() / D;
+            let g = rows.next_multiple_of(L);
+            // za[j * g + r] = tanh(b1[j] + Σ_i x[r, i] W1[i, j]); padding rows are zeros.
+            let za = &mut za[..h * g];
+            for (j, za_j) in za.chunks_exact_mut(g).enumerate() {
+                let w: [f64; D] = std::array::from_fn(|i| w1[i * h + j]);
+                let bias = b1[j];
+                for (z, x_r) in za_j.iter_mut().zip(x_g.chunks_exact(D)) {
+                    let mut acc = bias;
+                    for i in 0..D {
+                        acc = x_r[i].mul_add(w[i], acc);
+                    }
+                    *z = acc;
+                }
+                za_j[rows..].fill(0.0);
+            }
+            for v in za.iter_mut() {
+                *v = tanh_approx(*v);
+            }
+            // zc[k][r] = b2[k] + Σ_j a[r, j] W2[j, k]
+            for (k, zc_k) in zc.iter_mut().enumerate() {
+                let zc_k = &mut zc_k[..g];
+                zc_k.fill(b2[k]);
+                for (a_j, w2_j) in za.chunks_exact(g).zip(w2.chunks_exact(C)) {
+                    let w = w2_j[k];
+                    for (z, &a) in zc_k.iter_mut().zip(a_j) {
+                        *z = a.mul_add(w, *z);
+                    }
+                }
+            }
+            for (r, z_r) in z_g.chunks_exact_mut(C).enumerate() {
+                for k in 0..C {
+                    z_r[k] = zc[k][r];
+                }
+            }
+            softmax_lanes::<C>(&mut zc, g, p_g);
+            // The hidden outputs, row-major, last: by now the activations' vector stores have
+            // left the store buffer, so reading them back value by value does not stall.
+            match h {
+                1 => store_rows::<1>(za, g, h_g),
+                2 => store_rows::<2>(za, g, h_g),
+                3 => store_rows::<3>(za, g, h_g),
+                4 => store_rows::<4>(za, g, h_g),
+                5 => store_rows::<5>(za, g, h_g),
+                _ => store_rows::<6>(za, g, h_g),
+            }
         }
     }
 }
 
-/// One block of `rows ≤ L` rows (lanes past `rows` compute on zeros and are not stored).
+/// `h_g[r * H + j] = za[j * g + r]`, with the width known at compile time so that a row's
+/// stores are contiguous and the loop vectorises (interleaved stores).
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn forward_block<const D: usize, const C: usize>(
-    x_b: &[f64],
-    w1: &[f64],
-    b1: &[f64],
-    w2: &[f64],
-    b2: &[f64; C],
-    za: &mut [[f64; L]],
-    h_b: &mut [f64],
-    z_b: &mut [f64],
-    p_b: &mut [f64],
-    rows: usize,
-) {
-    let h = b1.len();
-    let mut xl = [[0.0f64; L]; D];
-    for (l, x_r) in x_b.chunks_exact(D).take(rows).enumerate() {
-        for i in 0..D {
-            xl[i][l] = x_r[i];
+fn store_rows<const H: usize>(za: &[f64], g: usize, h_g: &mut [f64]) {
+    let cols: [&[f64]; H] = std::array::from_fn(|j| &za[j * g..j * g + g]);
+    for (r, h_r) in h_g.chunks_exact_mut(H).enumerate() {
+        for j in 0..H {
+            h_r[j] = cols[j][r];
         }
     }
-    // z = b1 + Σ_i x_i W1[i, j] for every unit, then a = tanh(z) in one sweep over all of them
-    // (h * L independent evaluations, so the vector units never wait on one chain).
-    for (j, z) in za.iter_mut().enumerate() {
-        *z = [b1[j]; L];
-        for i in 0..D {
-            let w = w1[i * h + j];
-            for l in 0..L {
-                z[l] = xl[i][l].mul_add(w, z[l]);
-            }
+}
+
+/// `probs = softmax(logits)` for a group, the logits transposed in `zc` (`g` rows, overwritten),
+/// each row shifted by its maximum so that nothing overflows. The same operations, row for row,
+/// as [`softmax_rows`].
+#[inline(always)]
+fn softmax_lanes<const C: usize>(zc: &mut [[f64; GROUP_ROWS]; C], g: usize, p_g: &mut [f64]) {
+    if C == 2 {
+        let [z0, z1] = zc.as_mut_slice() else {
+            unreachable!("two classes")
+        };
+        let (z0, z1) = (&mut z0[..g], &mut z1[..g]);
+        for (a, b) in z0.iter_mut().zip(z1.iter_mut()) {
+            (*a, *b) = softmax2(*a, *b);
+        }
+        for ((p_r, &a), &b) in p_g.chunks_exact_mut(2).zip(z0.iter()).zip(z1.iter()) {
+            p_r[0] = a;
+            p_r[1] = b;
+        }
+        return;
+    }
+    let mut inv = [0.0f64; GROUP_ROWS];
+    let inv = &mut inv[..g];
+    for (r, m) in inv.iter_mut().enumerate() {
+        let mut max = zc[0][r];
+        for zc_k in &zc[1..] {
+            max = if zc_k[r] > max { zc_k[r] } else { max };
+        }
+        *m = max;
+    }
+    for zc_k in zc.iter_mut() {
+        for (v, &m) in zc_k[..g].iter_mut().zip(inv.iter()) {
+            *v = exp_approx(*v - m);
         }
     }
-    for q in za.as_flattened_mut().chunks_exact_mut(4) {
-        for v in q {
-            *v = tanh_approx(*v);
+    for (r, m) in inv.iter_mut().enumerate() {
+        let mut total = zc[0][r];
+        for zc_k in &zc[1..] {
+            total += zc_k[r];
         }
+        *m = 1.0 / total;
     }
-    for (l, h_r) in h_b.chunks_exact_mut(h).enumerate() {
-        for (o, a) in h_r.iter_mut().zip(za.iter()) {
-            *o = a[l];
-        }
-    }
-    // z2 = b2 + Σ_j a_j W2[j, ·]
-    let mut z2 = [[0.0f64; L]; C];
-    for k in 0..C {
-        z2[k] = [b2[k]; L];
-    }
-    for (a, w2_j) in za.iter().zip(w2.chunks_exact(C)) {
+    for (r, p_r) in p_g.chunks_exact_mut(C).enumerate() {
         for k in 0..C {
-            let w = w2_j[k];
-            for l in 0..L {
-                z2[k][l] = a[l].mul_add(w, z2[k][l]);
-            }
+            p_r[k] = zc[k][r] * inv[r];
         }
     }
-    // p = exp(z2 - max) / Σ exp(z2 - max): the largest term is 1, so nothing overflows.
-    let mut max = z2[0];
-    for z2_k in &z2[1..] {
-        for l in 0..L {
-            max[l] = if z2_k[l] > max[l] { z2_k[l] } else { max[l] };
-        }
+}
+
+/// The softmax of two logits: `e = exp(-|z0 - z1|)`, the larger class `1 / (1 + e)`, the
+/// other `e / (1 + e)`; one exponential, and nothing can overflow.
+#[inline(always)]
+fn softmax2(z0: f64, z1: f64) -> (f64, f64) {
+    let e = exp_approx(-(z0 - z1).abs());
+    let big = 1.0 / (1.0 + e);
+    let small = e * big;
+    if z0 >= z1 {
+        (big, small)
+    } else {
+        (small, big)
     }
-    let mut e = [[0.0f64; L]; C];
-    let mut total = [0.0f64; L];
-    for k in 0..C {
-        for l in 0..L {
-            e[k][l] = exp_approx(z2[k][l] - max[l]);
-            total[l] += e[k][l];
-        }
-    }
-    for (l, (z_r, p_r)) in z_b
-        .chunks_exact_mut(C)
-        .zip(p_b.chunks_exact_mut(C))
-        .take(rows)
-        .enumerate()
-    {
-        for k in 0..C {
-            z_r[k] = z2[k][l];
-            p_r[k] = e[k][l] / total[l];
-        }
-    }
+}
+
+/// The parameters in chunks of [`U`] units (zero past the last unit).
+#[derive(Clone, Copy)]
+struct Chunked<'a> {
+    w1: &'a [[[f64; U]; ONE_HIDDEN_MAX_INPUTS]],
+    b1: &'a [[f64; U]],
+    w2: &'a [[[f64; U]; ONE_HIDDEN_MAX_CLASSES]],
 }
 
 dispatched! {
-    /// `db2[k] = Σ_r (probs[r, k] - [labels[r] = k])` in lanes; panics on a label that is not a
-    /// class. (`D` only keeps the dispatch uniform.)
+    /// The forward pass with `D` inputs and `C` classes for wider hidden layers, units in
+    /// lanes of [`U`], [`GROUP_ROWS`] rows at a time: `z = b1 + Σ_i x_i W1[i, ·]` row by row,
+    /// `tanh` over the whole group in place, then the logits row by row and the softmax.
+    #[allow(clippy::too_many_arguments)]
+    fn forward_units_kernel<const D: usize, const C: usize>(
+        x: &[f64],
+        p: Chunked<'_>,
+        h: usize,
+        b2: &[f64],
+        hidden: &mut [f64],
+        logits: &mut [f64],
+        probs: &mut [f64],
+    ) {
+        let b2: [f64; C] = b2.try_into().expect("C output biases");
+        for (((x_g, h_g), z_g), p_g) in x
+            .chunks(GROUP_ROWS * D)
+            .zip(hidden.chunks_mut(GROUP_ROWS * h))
+            .zip(logits.chunks_mut(GROUP_ROWS * C))
+            .zip(probs.chunks_mut(GROUP_ROWS * C))
+        {
+            for (x_r, h_r) in x_g.chunks_exact(D).zip(h_g.chunks_exact_mut(h)) {
+                for (c, (w1, b1)) in p.w1.iter().zip(p.b1).enumerate() {
+                    let mut z = *b1;
+                    for i in 0..D {
+                        for l in 0..U {
+                            z[l] = x_r[i].mul_add(w1[i][l], z[l]);
+                        }
+                    }
+                    match h_r.get_mut(c * U..c * U + U) {
+                        Some(out) => out.copy_from_slice(&z),
+                        None => {
+                            for (l, &v) in z.iter().enumerate() {
+                                if let Some(o) = h_r.get_mut(c * U + l) {
+                                    *o = v;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for v in h_g.iter_mut() {
+                *v = tanh_approx(*v);
+            }
+            for (h_r, z_r) in h_g.chunks_exact(h).zip(z_g.chunks_exact_mut(C)) {
+                let mut acc = [[0.0f64; U]; C];
+                for (c, w2) in p.w2.iter().enumerate() {
+                    let a = unit_chunk(h_r, c);
+                    for k in 0..C {
+                        for l in 0..U {
+                            acc[k][l] = a[l].mul_add(w2[k][l], acc[k][l]);
+                        }
+                    }
+                }
+                for k in 0..C {
+                    z_r[k] = b2[k] + lane_total(acc[k]);
+                }
+            }
+            softmax_rows::<C>(z_g, p_g);
+        }
+    }
+}
+
+/// `probs = softmax(logits)` row by row, each row shifted by its maximum so that nothing
+/// overflows.
+#[inline(always)]
+fn softmax_rows<const C: usize>(z_g: &[f64], p_g: &mut [f64]) {
+    if C == 2 {
+        for (z_r, p_r) in z_g.chunks_exact(2).zip(p_g.chunks_exact_mut(2)) {
+            (p_r[0], p_r[1]) = softmax2(z_r[0], z_r[1]);
+        }
+        return;
+    }
+    for (z_r, p_r) in z_g.chunks_exact(C).zip(p_g.chunks_exact_mut(C)) {
+        let mut max = z_r[0];
+        for &v in &z_r[1..C] {
+            max = if v > max { v } else { max };
+        }
+        for k in 0..C {
+            p_r[k] = exp_approx(z_r[k] - max);
+        }
+        let mut total = p_r[0];
+        for k in 1..C {
+            total += p_r[k];
+        }
+        let inv = 1.0 / total;
+        for k in 0..C {
+            p_r[k] *= inv;
+        }
+    }
+}
+
+/// Units `U c..U c + U` of a row (zero past its end).
+#[inline(always)]
+fn unit_chunk(row: &[f64], c: usize) -> [f64; U] {
+    match row.get(c * U..c * U + U) {
+        Some(v) => v.try_into().expect("U values"),
+        None => std::array::from_fn(|l| row.get(c * U + l).copied().unwrap_or(0.0)),
+    }
+}
+
+/// The sum of the lanes in a fixed order.
+#[inline(always)]
+fn lane_total(v: [f64; U]) -> f64 {
+    (v[0] + v[2]) + (v[1] + v[3])
+}
+
+dispatched! {
+    /// `db2[k] = Σ_r probs[r, k] - #{r: labels[r] = k}`: the probabilities summed in lanes
+    /// over the flat array (lane `l` holds class `l % C`), the labels counted exactly; panics
+    /// on a label that is not a class. (`D` only keeps the dispatch uniform.)
     fn output_bias_kernel<const D: usize, const C: usize>(
         labels: &[usize],
         probs: &[f64],
         db2: &mut [f64],
     ) {
-        let mut acc = [[0.0f64; L]; C];
-        let mut y_blocks = labels.chunks_exact(L);
-        let mut p_blocks = probs.chunks_exact(L * C);
-        for (y_b, p_b) in (&mut y_blocks).zip(&mut p_blocks) {
-            let d3 = output_deltas::<C>(y_b, p_b, L);
-            for k in 0..C {
-                for l in 0..L {
-                    acc[k][l] += d3[k][l];
+        let counts: [usize; C] =
+            std::array::from_fn(|k| labels.iter().filter(|&&y| y == k).count());
+        assert!(
+            counts.iter().sum::<usize>() == labels.len(),
+            "a label is not one of the {C} classes"
+        );
+        let mut acc = [[0.0f64; C]; U];
+        let mut blocks = probs.chunks_exact(U * C);
+        for b in &mut blocks {
+            for (acc_l, p_r) in acc.iter_mut().zip(b.chunks_exact(C)) {
+                for k in 0..C {
+                    acc_l[k] += p_r[k];
                 }
             }
         }
-        let y_b = y_blocks.remainder();
-        let d3 = output_deltas::<C>(y_b, p_blocks.remainder(), y_b.len());
-        for k in 0..C {
-            for l in 0..L {
-                acc[k][l] += d3[k][l];
+        for (acc_l, p_r) in acc.iter_mut().zip(blocks.remainder().chunks_exact(C)) {
+            for k in 0..C {
+                acc_l[k] += p_r[k];
             }
         }
-        for (g, acc_k) in db2.iter_mut().zip(&acc) {
-            *g = reduce_lanes(acc_k);
+        for (k, g) in db2.iter_mut().enumerate() {
+            *g = lane_total(std::array::from_fn(|l| acc[l][k])) - counts[k] as f64;
         }
     }
-}
-
-/// `δ3 = p - onehot(y)` for a block of `rows ≤ L` rows, one row per lane (zeros past `rows`).
-#[inline(always)]
-fn output_deltas<const C: usize>(y_b: &[usize], p_b: &[f64], rows: usize) -> [[f64; L]; C] {
-    let mut d3 = [[0.0f64; L]; C];
-    for (l, (&y, p_r)) in y_b.iter().zip(p_b.chunks_exact(C)).take(rows).enumerate() {
-        assert!(y < C, "label {y} is not one of the {C} classes");
-        for k in 0..C {
-            d3[k][l] = p_r[k] - if y == k { 1.0 } else { 0.0 };
-        }
-    }
-    d3
-}
-
-/// The sum of the lanes in a fixed order (a balanced tree).
-#[inline(always)]
-#[allow(clippy::assertions_on_constants)]
-fn reduce_lanes(v: &[f64; L]) -> f64 {
-    const { assert!(L == 8, "the tree below adds eight lanes") };
-    ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]))
 }
 
 dispatched! {
-    /// `dW1[·, j]` (into `g1t[j - j0]`), `db1[j]` and `dW2[j, ·]` for the units `j0..j0 +
-    /// s1.len()` of a network with `h` hidden units, `D` inputs and `C` classes.
+    /// The gradient sums of the chunks `c0..c0 + w2t.len()` of [`U`] units, the units in
+    /// lanes, one sweep over the rows per chunk: `dW1[·, units]` into `g1c`, `db1[units]` into
+    /// `s1`, `dW2[units, ·]` into `g2` (`s1` and `g2` end at the last unit, so the last chunk
+    /// may be short). `w2t` holds `W2` transposed, in chunks.
     #[allow(clippy::too_many_arguments)]
     fn unit_gradients_kernel<const D: usize, const C: usize>(
         x: &[f64],
         labels: &[usize],
         hidden: &[f64],
         probs: &[f64],
-        w2: &[f64],
         h: usize,
-        j0: usize,
-        g1t: &mut [[f64; ONE_HIDDEN_MAX_INPUTS]],
+        c0: usize,
+        w2t: &[[[f64; U]; ONE_HIDDEN_MAX_CLASSES]],
+        g1c: &mut [[[f64; U]; ONE_HIDDEN_MAX_INPUTS]],
         s1: &mut [f64],
         g2: &mut [f64],
     ) {
-        for v in g1t.iter_mut() {
-            *v = [0.0; ONE_HIDDEN_MAX_INPUTS];
-        }
-        s1.fill(0.0);
-        g2.fill(0.0);
-        let n = labels.len();
-        for start in (0..n).step_by(CHUNK_ROWS) {
-            let end = (start + CHUNK_ROWS).min(n);
-            let x = &x[start * D..end * D];
-            let y = &labels[start..end];
-            let a = &hidden[start * h..end * h];
-            let p = &probs[start * C..end * C];
-            for (u, ((g1t_j, s1_j), g2_j)) in g1t
-                .iter_mut()
-                .zip(s1.iter_mut())
-                .zip(g2.chunks_exact_mut(C))
-                .enumerate()
-            {
-                let j = j0 + u;
-                let w2_j: &[f64; C] = w2[j * C..j * C + C].try_into().expect("C weights");
-                let sums = unit_chunk::<D, C>(x, y, a, p, w2_j, h, j);
-                // The chunk's lane sums, reduced in a fixed order, join the totals.
-                for i in 0..D {
-                    g1t_j[i] += reduce_lanes(&sums.w1[i]);
-                }
-                *s1_j += reduce_lanes(&sums.b1);
+        for (u, ((w2, g1), (s1, g2))) in w2t
+            .iter()
+            .zip(g1c.iter_mut())
+            .zip(s1.chunks_mut(U).zip(g2.chunks_mut(U * C)))
+            .enumerate()
+        {
+            let c = c0 + u;
+            let w2: [[f64; U]; C] = std::array::from_fn(|k| w2[k]);
+            let sums = if (c + 1) * U <= h {
+                chunk_sums::<D, C>(x, labels, hidden, probs, h, c, &w2, true)
+            } else {
+                chunk_sums::<D, C>(x, labels, hidden, probs, h, c, &w2, false)
+            };
+            g1[..D].copy_from_slice(&sums.w1);
+            for (l, s) in s1.iter_mut().enumerate() {
+                *s = sums.b1[l];
+            }
+            for (l, g2_j) in g2.chunks_exact_mut(C).enumerate() {
                 for k in 0..C {
-                    g2_j[k] += reduce_lanes(&sums.w2[k]);
+                    g2_j[k] = sums.w2[k][l];
                 }
             }
         }
     }
 }
 
-/// One unit's gradient sums over a chunk of rows, one lane per row of each block.
-struct UnitSums<const D: usize, const C: usize> {
-    w1: [[f64; L]; D],
-    b1: [f64; L],
-    w2: [[f64; L]; C],
+/// One chunk's gradient sums, lane `l` for unit `U c + l`.
+#[derive(Clone, Copy)]
+struct ChunkSums<const D: usize, const C: usize> {
+    w1: [[f64; U]; D],
+    b1: [f64; U],
+    w2: [[f64; U]; C],
 }
 
-/// Unit `j`'s lane sums over the rows of a chunk.
-#[inline(always)]
-fn unit_chunk<const D: usize, const C: usize>(
-    x: &[f64],
-    y: &[usize],
-    a: &[f64],
-    p: &[f64],
-    w2_j: &[f64; C],
-    h: usize,
-    j: usize,
-) -> UnitSums<D, C> {
-    let mut sums = UnitSums {
-        w1: [[0.0f64; L]; D],
-        b1: [0.0f64; L],
-        w2: [[0.0f64; L]; C],
+impl<const D: usize, const C: usize> ChunkSums<D, C> {
+    const ZERO: Self = Self {
+        w1: [[0.0; U]; D],
+        b1: [0.0; U],
+        w2: [[0.0; U]; C],
     };
-    let mut x_blocks = x.chunks_exact(L * D);
-    let mut y_blocks = y.chunks_exact(L);
-    let mut a_blocks = a.chunks_exact(L * h);
-    let mut p_blocks = p.chunks_exact(L * C);
-    for (((x_b, y_b), a_b), p_b) in (&mut x_blocks)
-        .zip(&mut y_blocks)
-        .zip(&mut a_blocks)
-        .zip(&mut p_blocks)
-    {
-        unit_block(&mut sums, x_b, y_b, a_b, p_b, w2_j, h, j, L);
+
+    /// Adds one row: inputs `x_r`, label `y`, probabilities `p_r`, the chunk's activations `a`.
+    #[inline(always)]
+    fn add_row(&mut self, x_r: &[f64], y: usize, p_r: &[f64], a: [f64; U], w2: &[[f64; U]; C]) {
+        // δ3 = p - onehot(y); δ2 = (Σ_k δ3[k] W2[·, k]) (1 - a²)
+        let d3: [f64; C] = std::array::from_fn(|k| p_r[k] - if y == k { 1.0 } else { 0.0 });
+        let mut d2 = [0.0f64; U];
+        for k in 0..C {
+            for l in 0..U {
+                d2[l] = d3[k].mul_add(w2[k][l], d2[l]);
+            }
+        }
+        for l in 0..U {
+            d2[l] *= a[l].mul_add(-a[l], 1.0);
+            self.b1[l] += d2[l];
+        }
+        for i in 0..D {
+            for l in 0..U {
+                self.w1[i][l] = x_r[i].mul_add(d2[l], self.w1[i][l]);
+            }
+        }
+        for k in 0..C {
+            for l in 0..U {
+                self.w2[k][l] = a[l].mul_add(d3[k], self.w2[k][l]);
+            }
+        }
     }
-    let y_b = y_blocks.remainder();
-    if !y_b.is_empty() {
-        unit_block(
-            &mut sums,
-            x_blocks.remainder(),
-            y_b,
-            a_blocks.remainder(),
-            p_blocks.remainder(),
-            w2_j,
-            h,
-            j,
-            y_b.len(),
-        );
-    }
-    sums
 }
 
-/// Adds a block of `rows ≤ L` rows to unit `j`'s lane sums (padded lanes add zeros).
+/// Chunk `c`'s sums over all rows, in order. (Splitting them between two sets of accumulators,
+/// to halve the dependency chains, measured slower: the sets no longer fit in registers.)
+/// `full`: the chunk has all [`U`] units.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn unit_block<const D: usize, const C: usize>(
-    sums: &mut UnitSums<D, C>,
-    x_b: &[f64],
-    y_b: &[usize],
-    a_b: &[f64],
-    p_b: &[f64],
-    w2_j: &[f64; C],
+fn chunk_sums<const D: usize, const C: usize>(
+    x: &[f64],
+    labels: &[usize],
+    hidden: &[f64],
+    probs: &[f64],
     h: usize,
-    j: usize,
-    rows: usize,
-) {
-    let mut xl = [[0.0f64; L]; D];
-    for (l, x_r) in x_b.chunks_exact(D).take(rows).enumerate() {
-        for i in 0..D {
-            xl[i][l] = x_r[i];
+    c: usize,
+    w2: &[[f64; U]; C],
+    full: bool,
+) -> ChunkSums<D, C> {
+    // Unit `U c + l` of the row starting at `start`: one vector load, and for a short chunk
+    // the lanes past the last unit replaced by zeros (a select, so that whatever the load
+    // read past the row cannot leak in); the batch's last row, whose load would run past the
+    // end, is copied value by value.
+    let units = h - c * U;
+    let load = |start: usize| -> [f64; U] {
+        let at = start + c * U;
+        match hidden.get(at..at + U) {
+            Some(v) if full => v.try_into().expect("U values"),
+            Some(v) => std::array::from_fn(|l| if l < units { v[l] } else { 0.0 }),
+            None => unit_chunk(&hidden[start..start + h], c),
         }
+    };
+    let mut sums = ChunkSums::<D, C>::ZERO;
+    for (r, ((x_r, &y), p_r)) in x
+        .chunks_exact(D)
+        .zip(labels)
+        .zip(probs.chunks_exact(C))
+        .enumerate()
+    {
+        sums.add_row(x_r, y, p_r, load(r * h), w2);
     }
-    let mut al = [0.0f64; L];
-    for (l, a_r) in a_b.chunks_exact(h).take(rows).enumerate() {
-        al[l] = a_r[j];
-    }
-    let d3 = output_deltas::<C>(y_b, p_b, rows);
-    // δ2 = (Σ_k δ3[k] W2[j, k]) (1 - a²)
-    let mut back = [0.0f64; L];
-    for k in 0..C {
-        for l in 0..L {
-            back[l] = d3[k][l].mul_add(w2_j[k], back[l]);
-        }
-    }
-    let mut d2 = [0.0f64; L];
-    for l in 0..L {
-        d2[l] = back[l] * al[l].mul_add(-al[l], 1.0);
-    }
-    for l in 0..L {
-        sums.b1[l] += d2[l];
-    }
-    for i in 0..D {
-        for l in 0..L {
-            sums.w1[i][l] = xl[i][l].mul_add(d2[l], sums.w1[i][l]);
-        }
-    }
-    for k in 0..C {
-        for l in 0..L {
-            sums.w2[k][l] = al[l].mul_add(d3[k][l], sums.w2[k][l]);
-        }
-    }
+    sums
 }

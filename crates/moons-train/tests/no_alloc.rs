@@ -55,14 +55,18 @@ fn training_passes_do_not_allocate() {
     COUNTED.with(|c| c.set(true));
     let data = make_moons(200, 0.2, true, &mut RandomState::new(0)).unwrap();
 
-    // The kernels, pass by pass, exact and fast, for the seed's network and a deeper one.
-    // These sizes stay below the threshold at which kernels hand work to rayon, whose
+    // The kernels, pass by pass, exact and fast, for the seed's network and a deeper one (fast
+    // mode's one-hidden-layer kernels: rows in lanes for H = 3, units in lanes for H = 8 and
+    // 50). These sizes stay below the threshold at which kernels hand work to rayon, whose
     // scheduler allocates now and then (a queue block every few dozen jobs injected).
     for (hidden, fast) in [
         (vec![3], false),
         (vec![3], true),
         (vec![5, 4], false),
+        (vec![5, 4], true),
         (vec![8], false),
+        (vec![8], true),
+        (vec![50], true),
     ] {
         let mut model = Mlp::seed_init(2, &hidden, 2, Activation::Tanh, &mut RandomState::new(0));
         let mut ws = Workspace::new(&model, data.n_samples());

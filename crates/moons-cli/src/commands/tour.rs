@@ -64,8 +64,8 @@ pub fn run(out: Option<&Path>) -> Result<()> {
         });
 
         heading("3. A network with 3 hidden units (2 -> 3 tanh -> 2 softmax)");
-        let seed_run = seed_network(&data)?;
-        seed_figures(&seed_run, &data, &figure)?;
+        let seed_run = seed_network(data)?;
+        seed_figures(&seed_run, data, &figure)?;
         let others = sweep
             .join()
             .map_err(|_| anyhow::anyhow!("the hidden-size sweep stopped unexpectedly"))??;

@@ -17,8 +17,17 @@
 //! without changing that arithmetic. A workspace in fast mode swaps `tanh` and `exp` for
 //! vectorised approximations (see `moons_linalg::fast`).
 //!
-//! A network with one tanh hidden layer of 5 to 64 units (up to 4 inputs and classes) takes a
-//! shortcut: the whole forward pass is one sweep over the rows and the whole backward pass another
+//! In fast mode a network with one tanh hidden layer of any width up to 64 (up to 4 inputs, 2
+//! to 4 classes) runs its whole forward pass and its whole backward pass as one kernel each
+//! (`moons_linalg::one_hidden_fast_forward_into` / `one_hidden_fast_gradients_into`): rows or
+//! units in SIMD lanes, sums in any order, so not the layered code's bits, but deterministic
+//! (the same bits on every run and for any number of threads).
+//! `crates/moons-linalg/tests/one_hidden_fast.rs` compares them with the exact kernels. Other
+//! fast-mode networks take the layered code with the approximations.
+//!
+//! Otherwise (exact mode, or where the fast kernels decline) a network with one tanh hidden
+//! layer of 5 to 64 units (up to 4 inputs and classes) takes a shortcut: the whole forward pass
+//! is one sweep over the rows and the whole backward pass another
 //! (`moons_linalg::one_hidden_forward_into` / `one_hidden_gradients_into`). They compute every
 //! value with the same operations in the same order as the layered code below (which stays
 //! the reference, and runs for every other shape), so the bits are the same; they only stop
@@ -26,10 +35,11 @@
 //! checks the two against each other.
 
 use moons_linalg::{
-    affine_into, backprop_deltas_into, cross_entropy_sum, one_hidden_forward_into,
-    one_hidden_gradients_into, softmax_delta_into, softmax_rows_approx_into, softmax_rows_into,
-    sum_of_squares, weight_gradients_into, LayerActivation, OneHiddenParams,
-    ONE_HIDDEN_MIN_USEFUL_HIDDEN,
+    affine_into, backprop_deltas_into, cross_entropy_sum, one_hidden_fast_forward_into,
+    one_hidden_fast_gradients_into, one_hidden_forward_into, one_hidden_gradients_into,
+    softmax_delta_into, softmax_rows_approx_into, softmax_rows_into, sum_of_squares,
+    weight_gradients_into, LayerActivation, OneHiddenParams, ONE_HIDDEN_MAX_CLASSES,
+    ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };
 use ndarray::{s, ArrayView1, ArrayView2};
 
@@ -56,6 +66,26 @@ impl Mlp {
         }
     }
 
+    /// The parameters as a `D → H (tanh) → C` network, when that is what this model is and its
+    /// widths are ones the fast mode's kernels take (`D ≤ 4`, `1 ≤ H ≤ 64`, `2 ≤ C ≤ 4`).
+    fn one_hidden_tanh_fast(&self) -> Option<OneHiddenParams<'_>> {
+        match (&self.layers[..], self.activation) {
+            ([hidden, out], Activation::Tanh)
+                if hidden.inputs() <= ONE_HIDDEN_MAX_INPUTS
+                    && (1..=ONE_HIDDEN_MAX_HIDDEN).contains(&hidden.outputs())
+                    && (2..=ONE_HIDDEN_MAX_CLASSES).contains(&out.outputs()) =>
+            {
+                Some(OneHiddenParams {
+                    w1: hidden.weights.view(),
+                    b1: hidden.bias.view(),
+                    w2: out.weights.view(),
+                    b2: out.bias.view(),
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// Forward pass over the rows of `x`, leaving hidden outputs, logits and probabilities in
     /// `ws`. `x` may have fewer rows than the workspace's capacity.
     pub fn forward(&self, x: ArrayView2<'_, f64>, ws: &mut Workspace) {
@@ -65,6 +95,21 @@ impl Mlp {
             "batch of {n} rows exceeds the workspace capacity {}",
             ws.rows
         );
+        // Fast mode, one small tanh hidden layer: one fused, vectorised kernel (not the layers'
+        // bits; deterministic). It declines what it does not take.
+        if ws.fast {
+            if let Some(net) = self.one_hidden_tanh_fast() {
+                if one_hidden_fast_forward_into(
+                    x,
+                    net,
+                    rows_mut(&mut ws.hidden[0], n),
+                    rows_mut(&mut ws.logits, n),
+                    rows_mut(&mut ws.probs, n),
+                ) {
+                    return;
+                }
+            }
+        }
         // One small tanh hidden layer: the fused sweep (same bits as the layers below), when the
         // shapes qualify.
         if let Some(net) = self.one_hidden_tanh() {
@@ -162,6 +207,28 @@ impl Mlp {
         grads: &mut Gradients,
     ) {
         let n = x.nrows();
+        // Fast mode, one small tanh hidden layer: the gradients in one vectorised kernel.
+        if ws.fast {
+            if let Some(net) = self.one_hidden_tanh_fast() {
+                let [g1, g2] = &mut grads.layers[..] else {
+                    unreachable!("gradients are shaped like the model")
+                };
+                if one_hidden_fast_gradients_into(
+                    x,
+                    y,
+                    net,
+                    ws.hidden[0].slice(s![..n, ..]),
+                    ws.probs.slice(s![..n, ..]),
+                    g1.weights.view_mut(),
+                    g1.bias.view_mut(),
+                    g2.weights.view_mut(),
+                    g2.bias.view_mut(),
+                ) {
+                    self.add_weight_decay(reg_lambda, grads);
+                    return;
+                }
+            }
+        }
         // One small tanh hidden layer: the fused sweep (same bits as the layers below), when the
         // shapes qualify.
         if let Some(net) = self.one_hidden_tanh() {

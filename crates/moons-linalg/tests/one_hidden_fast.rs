@@ -1,0 +1,444 @@
+//! The fast mode's one-hidden-layer kernels against the exact layered kernels, on random
+//! shapes, and their determinism across thread counts.
+//!
+//! Bounds (the exact kernels are the reference; each check divides the error by its bound and
+//! the tests print the worst ratio, about 0.01 to 0.07 when written):
+//!
+//! - hidden outputs: `1e-14 * (1 + |b1[j]| + Σ_i |x[r, i] W1[i, j]|)` absolute. An activation
+//!   is within `TANH_MAX_ABS_ERROR` (5e-16) of `tanh`, plus the rounding of its pre-activation
+//!   summed in another order: a few ulp of the size of its terms, which is what the second
+//!   factor measures (it matters where large weights meet the steep part of `tanh`).
+//! - logits: `1e-13 * (1 + |b2[k]| + Σ_j |W2[j, k]|)` absolute: each activation's error
+//!   (below ~1e-15) times its weight, plus rounding of the same order.
+//! - probabilities: 1e-12 absolute. A probability moves by at most half the change of the
+//!   logits, plus `EXP_MAX_REL_ERROR` (5e-16); with saturated units and logits in the
+//!   thousands, ulps of the logits reach ~1e-13 (worst ratio ~0.07 in the saturated test).
+//! - gradients: `1e-13 * M`, with `M` the largest the gradient could be for these inputs and
+//!   weights (every `|δ3| = 1`): `N` for `dW2` and `db2`, `Σ_r |x[r, i]| Σ_k |W2[j, k]|` for
+//!   `dW1`, `N Σ_k |W2[j, k]|` for `db1`. A gradient is a sum over rows whose terms can cancel,
+//!   and its terms carry absolute errors (those of the probabilities and activations), so its
+//!   error scales with `M`, not with `|g|`: a relative bound on `|g|` would fail on gradients
+//!   that cancel to nearly zero, or on a tiny activation whose `tanh_approx` has only
+//!   absolute accuracy. Measured worst: ~2e-15 `M`, for N up to 5000.
+
+use moons_linalg::{
+    affine_into, backprop_deltas_into, one_hidden_fast_forward_into,
+    one_hidden_fast_gradients_into, softmax_delta_into, softmax_rows_into, weight_gradients_into,
+    LayerActivation, OneHiddenParams,
+};
+use ndarray::{Array1, Array2, Axis, ShapeBuilder};
+
+struct Lcg(u64);
+
+impl Lcg {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 11
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+    /// Uniform in `[-scale, scale)`.
+    fn value(&mut self, scale: f64) -> f64 {
+        (self.next_u64() as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * scale
+    }
+    fn matrix(&mut self, rows: usize, cols: usize, scale: f64) -> Array2<f64> {
+        Array2::from_shape_fn((rows, cols), |_| self.value(scale))
+    }
+    fn vector(&mut self, len: usize, scale: f64) -> Array1<f64> {
+        Array1::from_shape_fn(len, |_| self.value(scale))
+    }
+}
+
+/// A network and a batch.
+struct Case {
+    x: Array2<f64>,
+    y: Array1<usize>,
+    w1: Array2<f64>,
+    b1: Array1<f64>,
+    w2: Array2<f64>,
+    b2: Array1<f64>,
+}
+
+impl Case {
+    fn random(rng: &mut Lcg, n: usize, d: usize, h: usize, c: usize, scale: f64) -> Self {
+        Self {
+            x: rng.matrix(n, d, 2.0),
+            y: Array1::from_shape_fn(n, |_| rng.below(c)),
+            w1: rng.matrix(d, h, scale),
+            b1: rng.vector(h, 1.0),
+            w2: rng.matrix(h, c, scale),
+            b2: rng.vector(c, 1.0),
+        }
+    }
+
+    fn net(&self) -> OneHiddenParams<'_> {
+        OneHiddenParams {
+            w1: self.w1.view(),
+            b1: self.b1.view(),
+            w2: self.w2.view(),
+            b2: self.b2.view(),
+        }
+    }
+
+    fn dims(&self) -> (usize, usize, usize, usize) {
+        let (n, d) = self.x.dim();
+        let (h, c) = self.w2.dim();
+        (n, d, h, c)
+    }
+}
+
+/// Every output of a pass.
+struct Pass {
+    hidden: Array2<f64>,
+    logits: Array2<f64>,
+    probs: Array2<f64>,
+    dw1: Array2<f64>,
+    db1: Array1<f64>,
+    dw2: Array2<f64>,
+    db2: Array1<f64>,
+}
+
+impl Pass {
+    fn new(case: &Case) -> Self {
+        let (n, d, h, c) = case.dims();
+        Self {
+            hidden: Array2::from_elem((n, h), f64::NAN),
+            logits: Array2::from_elem((n, c), f64::NAN),
+            probs: Array2::from_elem((n, c), f64::NAN),
+            dw1: Array2::from_elem((d, h), f64::NAN),
+            db1: Array1::from_elem(h, f64::NAN),
+            dw2: Array2::from_elem((h, c), f64::NAN),
+            db2: Array1::from_elem(c, f64::NAN),
+        }
+    }
+
+    fn bits(&self) -> Vec<u64> {
+        self.hidden
+            .iter()
+            .chain(&self.logits)
+            .chain(&self.probs)
+            .chain(&self.dw1)
+            .chain(&self.db1)
+            .chain(&self.dw2)
+            .chain(&self.db2)
+            .map(|v| v.to_bits())
+            .collect()
+    }
+}
+
+/// The exact pass: the layered kernels as `Mlp::forward` / `Mlp::backward` run them.
+fn exact(case: &Case) -> Pass {
+    let (n, _, h, c) = case.dims();
+    let net = case.net();
+    let mut out = Pass::new(case);
+    affine_into(
+        case.x.view(),
+        net.w1,
+        net.b1,
+        LayerActivation::Tanh,
+        out.hidden.view_mut(),
+    );
+    affine_into(
+        out.hidden.view(),
+        net.w2,
+        net.b2,
+        LayerActivation::Identity,
+        out.logits.view_mut(),
+    );
+    softmax_rows_into(out.logits.view(), out.probs.view_mut());
+    let mut d3 = Array2::zeros((n, c));
+    softmax_delta_into(out.probs.view(), case.y.view(), d3.view_mut());
+    weight_gradients_into(
+        out.hidden.view(),
+        d3.view(),
+        out.dw2.view_mut(),
+        out.db2.view_mut(),
+    );
+    let mut d2 = Array2::zeros((n, h));
+    backprop_deltas_into(d3.view(), net.w2, Some(out.hidden.view()), d2.view_mut());
+    weight_gradients_into(
+        case.x.view(),
+        d2.view(),
+        out.dw1.view_mut(),
+        out.db1.view_mut(),
+    );
+    out
+}
+
+/// The fast pass; panics if a kernel declines.
+fn fast(case: &Case) -> Pass {
+    let net = case.net();
+    let mut out = Pass::new(case);
+    assert!(one_hidden_fast_forward_into(
+        case.x.view(),
+        net,
+        out.hidden.view_mut(),
+        out.logits.view_mut(),
+        out.probs.view_mut(),
+    ));
+    assert!(one_hidden_fast_gradients_into(
+        case.x.view(),
+        case.y.view(),
+        net,
+        out.hidden.view(),
+        out.probs.view(),
+        out.dw1.view_mut(),
+        out.db1.view_mut(),
+        out.dw2.view_mut(),
+        out.db2.view_mut(),
+    ));
+    out
+}
+
+/// The worst errors of one case, each divided by its bound: all must stay below 1.
+#[derive(Default, Debug, Clone, Copy)]
+struct Worst {
+    hidden: f64,
+    logits: f64,
+    probs: f64,
+    gradients: f64,
+}
+
+impl Worst {
+    fn max(self, o: Worst) -> Worst {
+        Worst {
+            hidden: self.hidden.max(o.hidden),
+            logits: self.logits.max(o.logits),
+            probs: self.probs.max(o.probs),
+            gradients: self.gradients.max(o.gradients),
+        }
+    }
+}
+
+const HIDDEN_ABS: f64 = 1e-14;
+const LOGITS_ABS: f64 = 1e-13;
+const PROBS_ABS: f64 = 1e-12;
+const GRADIENT_REL: f64 = 1e-13;
+
+fn compare(case: &Case) -> Worst {
+    let want = exact(case);
+    let got = fast(case);
+    let ratio = |a: f64, b: f64, bound: f64| {
+        let r = (a - b).abs() / bound;
+        assert!(!r.is_nan(), "NaN: {a} vs {b}");
+        r
+    };
+    let mut w = Worst::default();
+    // |b1| + Σ_i |x W1|: the size of the terms each pre-activation sums.
+    let z_mag = case.x.mapv(f64::abs).dot(&case.w1.mapv(f64::abs)) + case.b1.mapv(f64::abs);
+    for ((a, b), m) in want.hidden.iter().zip(&got.hidden).zip(&z_mag) {
+        w.hidden = w.hidden.max(ratio(*a, *b, HIDDEN_ABS * (1.0 + m)));
+    }
+    for (k, col) in case.w2.columns().into_iter().enumerate() {
+        let scale = 1.0 + case.b2[k].abs() + col.iter().map(|v| v.abs()).sum::<f64>();
+        for (a, b) in want.logits.column(k).iter().zip(got.logits.column(k)) {
+            w.logits = w.logits.max(ratio(*a, *b, LOGITS_ABS * scale));
+        }
+    }
+    for (a, b) in want.probs.iter().zip(&got.probs) {
+        w.probs = w.probs.max(ratio(*a, *b, PROBS_ABS));
+    }
+    // The largest each gradient could be for these inputs and weights (every |δ3| = 1): the
+    // scale of the absolute errors its terms carry.
+    let n = case.x.nrows() as f64;
+    let w2_row_sums = case
+        .w2
+        .mapv(f64::abs)
+        .sum_axis(Axis(1))
+        .insert_axis(Axis(0));
+    let x_col_sums = case.x.mapv(f64::abs).sum_axis(Axis(0)).insert_axis(Axis(1));
+    let mags = [
+        x_col_sums.dot(&w2_row_sums),
+        w2_row_sums.mapv(|v| n * v),
+        Array2::from_elem(case.w2.dim(), n),
+        Array2::from_elem((1, case.w2.ncols()), n),
+    ];
+    let pairs = [
+        (want.dw1.view(), got.dw1.view()),
+        (
+            want.db1.view().insert_axis(Axis(0)),
+            got.db1.view().insert_axis(Axis(0)),
+        ),
+        (want.dw2.view(), got.dw2.view()),
+        (
+            want.db2.view().insert_axis(Axis(0)),
+            got.db2.view().insert_axis(Axis(0)),
+        ),
+    ];
+    for ((a, b), m) in pairs.iter().zip(&mags) {
+        assert_eq!(a.dim(), m.dim());
+        for ((x, y), m) in a.iter().zip(b.iter()).zip(m.iter()) {
+            let r = ratio(*x, *y, GRADIENT_REL * m.max(1e-300));
+            w.gradients = w.gradients.max(r);
+        }
+    }
+    w
+}
+
+fn check(worst: Worst, what: &str) {
+    assert!(
+        worst.hidden < 1.0 && worst.logits < 1.0 && worst.probs < 1.0 && worst.gradients < 1.0,
+        "{what}: errors over their bounds (ratio to the bound) {worst:?}"
+    );
+}
+
+#[test]
+fn fast_pass_is_close_to_the_exact_kernels_on_random_shapes() {
+    let mut rng = Lcg(20250611);
+    let mut worst = Worst::default();
+    let mut cases = 0;
+    for &n in &[1usize, 7, 8, 9, 200] {
+        for _ in 0..40 {
+            let d = 1 + rng.below(4);
+            let h = 1 + rng.below(64);
+            let c = 2 + rng.below(3);
+            let case = Case::random(&mut rng, n, d, h, c, 1.5);
+            let w = compare(&case);
+            check(w, &format!("n={n} d={d} h={h} c={c}"));
+            worst = worst.max(w);
+            cases += 1;
+        }
+    }
+    // Every (D, C) kernel and the extreme widths, on a batch that spans several row groups.
+    for d in 1..=4 {
+        for c in 2..=4 {
+            for h in [1, 2, 3, 64] {
+                let case = Case::random(&mut rng, 5000, d, h, c, 1.5);
+                let w = compare(&case);
+                check(w, &format!("n=5000 d={d} h={h} c={c}"));
+                worst = worst.max(w);
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(cases, 248);
+    eprintln!("worst error / bound: {worst:?}");
+}
+
+#[test]
+fn saturated_units_and_confident_outputs_stay_close() {
+    // Weights large enough that tanh saturates and probabilities reach 1 - 1e-300: the
+    // softmax's shift keeps every value finite.
+    let mut rng = Lcg(3);
+    let mut worst = Worst::default();
+    for _ in 0..20 {
+        let (d, h, c) = (1 + rng.below(4), 1 + rng.below(64), 2 + rng.below(3));
+        let mut case = Case::random(&mut rng, 100, d, h, c, 1.5);
+        case.w1.mapv_inplace(|v| v * 300.0);
+        case.w2.mapv_inplace(|v| v * 30.0);
+        let w = compare(&case);
+        check(w, &format!("saturated d={d} h={h} c={c}"));
+        worst = worst.max(w);
+    }
+    eprintln!("saturated: worst error / bound: {worst:?}");
+}
+
+#[test]
+fn fast_pass_is_deterministic_for_any_thread_count() {
+    let mut rng = Lcg(11);
+    // Large enough for both kernels to split their work across threads.
+    let cases = [
+        Case::random(&mut rng, 5000, 2, 64, 2, 1.5),
+        Case::random(&mut rng, 20_000, 2, 3, 2, 1.5),
+        Case::random(&mut rng, 3001, 4, 50, 3, 1.5),
+        Case::random(&mut rng, 200, 2, 3, 2, 1.5),
+    ];
+    for case in &cases {
+        let runs: Vec<Vec<u64>> = [1, 2, 3, 1]
+            .iter()
+            .map(|&threads| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap()
+                    .install(|| fast(case).bits())
+            })
+            .collect();
+        for (threads, run) in [2, 3, 1].iter().zip(&runs[1..]) {
+            assert!(
+                run == &runs[0],
+                "{:?}: {threads} threads give other bits than one",
+                case.dims()
+            );
+        }
+    }
+}
+
+#[test]
+fn fast_pass_declines_what_it_does_not_take() {
+    let mut rng = Lcg(5);
+    for (n, d, h, c) in [
+        (10, 5, 3, 2),
+        (10, 2, 65, 2),
+        (10, 2, 3, 1),
+        (10, 2, 3, 5),
+        (10, 2, 0, 2),
+    ] {
+        let case = Case::random(&mut rng, n, d, h, c, 1.0);
+        let mut out = Pass::new(&case);
+        assert!(!one_hidden_fast_forward_into(
+            case.x.view(),
+            case.net(),
+            out.hidden.view_mut(),
+            out.logits.view_mut(),
+            out.probs.view_mut(),
+        ));
+        assert!(!one_hidden_fast_gradients_into(
+            case.x.view(),
+            case.y.view(),
+            case.net(),
+            out.hidden.view(),
+            out.probs.view(),
+            out.dw1.view_mut(),
+            out.db1.view_mut(),
+            out.dw2.view_mut(),
+            out.db2.view_mut(),
+        ));
+        assert!(out.bits().iter().all(|&b| f64::from_bits(b).is_nan()));
+    }
+    // Column-major inputs or outputs.
+    let case = Case::random(&mut rng, 10, 2, 3, 2, 1.0);
+    let mut x_cols = Array2::<f64>::zeros((10, 2).f());
+    x_cols.assign(&case.x);
+    let mut out = Pass::new(&case);
+    assert!(!one_hidden_fast_forward_into(
+        x_cols.view(),
+        case.net(),
+        out.hidden.view_mut(),
+        out.logits.view_mut(),
+        out.probs.view_mut(),
+    ));
+    let mut hidden_t = Array2::<f64>::zeros((3, 10));
+    assert!(!one_hidden_fast_forward_into(
+        case.x.view(),
+        case.net(),
+        hidden_t.view_mut().reversed_axes(),
+        out.logits.view_mut(),
+        out.probs.view_mut(),
+    ));
+}
+
+#[test]
+fn an_empty_batch_gives_zero_gradients() {
+    let case = Case::random(&mut Lcg(1), 0, 2, 3, 2, 1.0);
+    let out = fast(&case);
+    assert!(out
+        .dw1
+        .iter()
+        .chain(&out.db1)
+        .chain(&out.dw2)
+        .chain(&out.db2)
+        .all(|&g| g == 0.0));
+}
+
+#[test]
+#[should_panic(expected = "a label is not one of the 2 classes")]
+fn a_label_past_the_classes_panics() {
+    let mut case = Case::random(&mut Lcg(2), 10, 2, 3, 2, 1.0);
+    case.y[4] = 2;
+    fast(&case);
+}
