@@ -47,9 +47,10 @@ pub const ONE_HIDDEN_MAX_HIDDEN: usize = 64;
 pub const ONE_HIDDEN_MAX_CLASSES: usize = 4;
 /// The narrowest hidden layer for which the fused kernels are worth calling. They compute any
 /// width from 2 exactly, but below this the layered kernels, whose loops for the seed's tiny
-/// shapes have compile-time bounds, were faster in our measurements (W1, H = 3: ~17 us/pass
-/// layered against ~20-25 fused on the 2-core machine); from H = 20 up the fused ones win
-/// by ~2x.
+/// shapes have compile-time bounds, were as fast or faster in our measurements (W1, H = 3:
+/// ~17 us/pass layered against ~20-25 fused with the C library's `tanh`; 8.5 against 8.0 with
+/// the vectorised one, H = 2 7.5 against 7.0 the other way); from H = 20 up the fused ones
+/// win by ~2x.
 pub const ONE_HIDDEN_MIN_USEFUL_HIDDEN: usize = 5;
 
 /// Lanes for `h` hidden units: the kernels keep every per-unit value in arrays of this width
