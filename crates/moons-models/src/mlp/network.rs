@@ -41,11 +41,24 @@ use moons_linalg::{
     weight_gradients_into, LayerActivation, OneHiddenParams, ONE_HIDDEN_MAX_CLASSES,
     ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };
-use ndarray::{s, ArrayView1, ArrayView2};
+use ndarray::{s, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
 use super::workspace::rows_mut;
 use super::{Gradients, Mlp, Workspace};
 use crate::Activation;
+
+/// The signature the exact and the fast fused gradient kernels share.
+type FusedGradients = fn(
+    ArrayView2<'_, f64>,
+    ArrayView1<'_, usize>,
+    OneHiddenParams<'_>,
+    ArrayView2<'_, f64>,
+    ArrayView2<'_, f64>,
+    ArrayViewMut2<'_, f64>,
+    ArrayViewMut1<'_, f64>,
+    ArrayViewMut2<'_, f64>,
+    ArrayViewMut1<'_, f64>,
+) -> bool;
 
 impl Mlp {
     /// The parameters as a `D → H (tanh) → C` network, when that is what this model is and the
@@ -206,25 +219,11 @@ impl Mlp {
         ws: &mut Workspace,
         grads: &mut Gradients,
     ) {
-        let n = x.nrows();
         // Fast mode, one small tanh hidden layer: the gradients in one vectorised kernel.
         if ws.fast {
             if let Some(net) = self.one_hidden_tanh_fast() {
-                let [g1, g2] = &mut grads.layers[..] else {
-                    unreachable!("gradients are shaped like the model")
-                };
-                if one_hidden_fast_gradients_into(
-                    x,
-                    y,
-                    net,
-                    ws.hidden[0].slice(s![..n, ..]),
-                    ws.probs.slice(s![..n, ..]),
-                    g1.weights.view_mut(),
-                    g1.bias.view_mut(),
-                    g2.weights.view_mut(),
-                    g2.bias.view_mut(),
-                ) {
-                    self.add_weight_decay(reg_lambda, grads);
+                let kernel = one_hidden_fast_gradients_into;
+                if self.fused_backward(kernel, net, x, y, reg_lambda, ws, grads) {
                     return;
                 }
             }
@@ -232,24 +231,12 @@ impl Mlp {
         // One small tanh hidden layer: the fused sweep (same bits as the layers below), when the
         // shapes qualify.
         if let Some(net) = self.one_hidden_tanh() {
-            let [g1, g2] = &mut grads.layers[..] else {
-                unreachable!("gradients are shaped like the model")
-            };
-            if one_hidden_gradients_into(
-                x,
-                y,
-                net,
-                ws.hidden[0].slice(s![..n, ..]),
-                ws.probs.slice(s![..n, ..]),
-                g1.weights.view_mut(),
-                g1.bias.view_mut(),
-                g2.weights.view_mut(),
-                g2.bias.view_mut(),
-            ) {
-                self.add_weight_decay(reg_lambda, grads);
+            let kernel = one_hidden_gradients_into;
+            if self.fused_backward(kernel, net, x, y, reg_lambda, ws, grads) {
                 return;
             }
         }
+        let n = x.nrows();
         let last = self.layers.len() - 1;
 
         // δ_L = p - onehot(y)
@@ -286,6 +273,40 @@ impl Mlp {
         }
 
         self.add_weight_decay(reg_lambda, grads);
+    }
+
+    /// Backpropagation of a one-hidden-layer network by one of the fused gradient kernels
+    /// (which share a signature), plus the L2 term; `false` if the kernel declined the shapes.
+    #[allow(clippy::too_many_arguments)]
+    fn fused_backward(
+        &self,
+        kernel: FusedGradients,
+        net: OneHiddenParams<'_>,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, usize>,
+        reg_lambda: f64,
+        ws: &Workspace,
+        grads: &mut Gradients,
+    ) -> bool {
+        let n = x.nrows();
+        let [g1, g2] = &mut grads.layers[..] else {
+            unreachable!("gradients are shaped like the model")
+        };
+        let done = kernel(
+            x,
+            y,
+            net,
+            ws.hidden[0].slice(s![..n, ..]),
+            ws.probs.slice(s![..n, ..]),
+            g1.weights.view_mut(),
+            g1.bias.view_mut(),
+            g2.weights.view_mut(),
+            g2.bias.view_mut(),
+        );
+        if done {
+            self.add_weight_decay(reg_lambda, grads);
+        }
+        done
     }
 
     /// `dW_l += λ W_l` (the biases are not regularised).
