@@ -1,108 +1,11 @@
 //! The fused one-hidden-layer pass equals the layered kernels bit for bit, on random shapes
 //! and inputs, in exact and fast mode.
 
-use moons_linalg::{
-    affine_into, backprop_deltas_into, one_hidden_forward_into, one_hidden_gradients_into,
-    softmax_delta_into, softmax_rows_approx_into, softmax_rows_into, weight_gradients_into,
-    LayerActivation, OneHiddenParams,
-};
+use moons_linalg::{one_hidden_forward_into, one_hidden_gradients_into, OneHiddenParams};
 use ndarray::{Array1, Array2};
 
-struct Lcg(u64);
-
-impl Lcg {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 11
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-    /// Uniform in `[-scale, scale)`.
-    fn value(&mut self, scale: f64) -> f64 {
-        (self.next_u64() as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * scale
-    }
-    fn matrix(&mut self, rows: usize, cols: usize, scale: f64) -> Array2<f64> {
-        Array2::from_shape_fn((rows, cols), |_| self.value(scale))
-    }
-}
-
-struct Pass {
-    hidden: Array2<f64>,
-    logits: Array2<f64>,
-    probs: Array2<f64>,
-    dw1: Array2<f64>,
-    db1: Array1<f64>,
-    dw2: Array2<f64>,
-    db2: Array1<f64>,
-}
-
-impl Pass {
-    fn new(n: usize, d: usize, h: usize, c: usize) -> Self {
-        Self {
-            hidden: Array2::from_elem((n, h), f64::NAN),
-            logits: Array2::from_elem((n, c), f64::NAN),
-            probs: Array2::from_elem((n, c), f64::NAN),
-            dw1: Array2::from_elem((d, h), f64::NAN),
-            db1: Array1::from_elem(h, f64::NAN),
-            dw2: Array2::from_elem((h, c), f64::NAN),
-            db2: Array1::from_elem(c, f64::NAN),
-        }
-    }
-
-    fn bits(&self) -> Vec<u64> {
-        self.hidden
-            .iter()
-            .chain(&self.logits)
-            .chain(&self.probs)
-            .chain(&self.dw1)
-            .chain(&self.db1)
-            .chain(&self.dw2)
-            .chain(&self.db2)
-            .map(|v| v.to_bits())
-            .collect()
-    }
-}
-
-/// The network's pass with the layered kernels, as `Mlp::forward` / `Mlp::backward` run them.
-fn layered(x: &Array2<f64>, y: &Array1<usize>, net: OneHiddenParams<'_>, fast: bool) -> Pass {
-    let (n, d) = x.dim();
-    let (h, c) = net.w2.dim();
-    let mut out = Pass::new(n, d, h, c);
-    let act = if fast {
-        LayerActivation::FastTanh
-    } else {
-        LayerActivation::Tanh
-    };
-    affine_into(x.view(), net.w1, net.b1, act, out.hidden.view_mut());
-    affine_into(
-        out.hidden.view(),
-        net.w2,
-        net.b2,
-        LayerActivation::Identity,
-        out.logits.view_mut(),
-    );
-    if fast {
-        softmax_rows_approx_into(out.logits.view(), out.probs.view_mut());
-    } else {
-        softmax_rows_into(out.logits.view(), out.probs.view_mut());
-    }
-    let mut d3 = Array2::zeros((n, c));
-    softmax_delta_into(out.probs.view(), y.view(), d3.view_mut());
-    weight_gradients_into(
-        out.hidden.view(),
-        d3.view(),
-        out.dw2.view_mut(),
-        out.db2.view_mut(),
-    );
-    let mut d2 = Array2::zeros((n, h));
-    backprop_deltas_into(d3.view(), net.w2, Some(out.hidden.view()), d2.view_mut());
-    weight_gradients_into(x.view(), d2.view(), out.dw1.view_mut(), out.db1.view_mut());
-    out
-}
+mod common;
+use common::{layered, Lcg, Pass};
 
 /// The fused pass, and whether its forward and backward sweeps ran (or declined).
 fn fused(

@@ -21,37 +21,11 @@
 //!   that cancel to nearly zero, or on a tiny activation whose `tanh_approx` has only
 //!   absolute accuracy. Measured worst: ~2e-15 `M`, for N up to 5000.
 
-use moons_linalg::{
-    affine_into, backprop_deltas_into, one_hidden_fast_forward_into,
-    one_hidden_fast_gradients_into, softmax_delta_into, softmax_rows_into, weight_gradients_into,
-    LayerActivation, OneHiddenParams,
-};
+use moons_linalg::{one_hidden_fast_forward_into, one_hidden_fast_gradients_into, OneHiddenParams};
 use ndarray::{Array1, Array2, Axis, ShapeBuilder};
 
-struct Lcg(u64);
-
-impl Lcg {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 11
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-    /// Uniform in `[-scale, scale)`.
-    fn value(&mut self, scale: f64) -> f64 {
-        (self.next_u64() as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * scale
-    }
-    fn matrix(&mut self, rows: usize, cols: usize, scale: f64) -> Array2<f64> {
-        Array2::from_shape_fn((rows, cols), |_| self.value(scale))
-    }
-    fn vector(&mut self, len: usize, scale: f64) -> Array1<f64> {
-        Array1::from_shape_fn(len, |_| self.value(scale))
-    }
-}
+mod common;
+use common::{layered, Lcg, Pass};
 
 /// A network and a batch.
 struct Case {
@@ -92,87 +66,23 @@ impl Case {
 }
 
 /// Every output of a pass.
-struct Pass {
-    hidden: Array2<f64>,
-    logits: Array2<f64>,
-    probs: Array2<f64>,
-    dw1: Array2<f64>,
-    db1: Array1<f64>,
-    dw2: Array2<f64>,
-    db2: Array1<f64>,
-}
-
 impl Pass {
-    fn new(case: &Case) -> Self {
+    /// NaN-filled outputs shaped for `case`.
+    fn for_case(case: &Case) -> Self {
         let (n, d, h, c) = case.dims();
-        Self {
-            hidden: Array2::from_elem((n, h), f64::NAN),
-            logits: Array2::from_elem((n, c), f64::NAN),
-            probs: Array2::from_elem((n, c), f64::NAN),
-            dw1: Array2::from_elem((d, h), f64::NAN),
-            db1: Array1::from_elem(h, f64::NAN),
-            dw2: Array2::from_elem((h, c), f64::NAN),
-            db2: Array1::from_elem(c, f64::NAN),
-        }
-    }
-
-    fn bits(&self) -> Vec<u64> {
-        self.hidden
-            .iter()
-            .chain(&self.logits)
-            .chain(&self.probs)
-            .chain(&self.dw1)
-            .chain(&self.db1)
-            .chain(&self.dw2)
-            .chain(&self.db2)
-            .map(|v| v.to_bits())
-            .collect()
+        Pass::new(n, d, h, c)
     }
 }
 
 /// The exact pass: the layered kernels as `Mlp::forward` / `Mlp::backward` run them.
 fn exact(case: &Case) -> Pass {
-    let (n, _, h, c) = case.dims();
-    let net = case.net();
-    let mut out = Pass::new(case);
-    affine_into(
-        case.x.view(),
-        net.w1,
-        net.b1,
-        LayerActivation::Tanh,
-        out.hidden.view_mut(),
-    );
-    affine_into(
-        out.hidden.view(),
-        net.w2,
-        net.b2,
-        LayerActivation::Identity,
-        out.logits.view_mut(),
-    );
-    softmax_rows_into(out.logits.view(), out.probs.view_mut());
-    let mut d3 = Array2::zeros((n, c));
-    softmax_delta_into(out.probs.view(), case.y.view(), d3.view_mut());
-    weight_gradients_into(
-        out.hidden.view(),
-        d3.view(),
-        out.dw2.view_mut(),
-        out.db2.view_mut(),
-    );
-    let mut d2 = Array2::zeros((n, h));
-    backprop_deltas_into(d3.view(), net.w2, Some(out.hidden.view()), d2.view_mut());
-    weight_gradients_into(
-        case.x.view(),
-        d2.view(),
-        out.dw1.view_mut(),
-        out.db1.view_mut(),
-    );
-    out
+    layered(&case.x, &case.y, case.net(), false)
 }
 
 /// The fast pass; panics if a kernel declines.
 fn fast(case: &Case) -> Pass {
     let net = case.net();
-    let mut out = Pass::new(case);
+    let mut out = Pass::for_case(case);
     assert!(one_hidden_fast_forward_into(
         case.x.view(),
         net,
@@ -379,7 +289,7 @@ fn fast_pass_declines_what_it_does_not_take() {
         (10, 2, 0, 2),
     ] {
         let case = Case::random(&mut rng, n, d, h, c, 1.0);
-        let mut out = Pass::new(&case);
+        let mut out = Pass::for_case(&case);
         assert!(!one_hidden_fast_forward_into(
             case.x.view(),
             case.net(),
@@ -404,7 +314,7 @@ fn fast_pass_declines_what_it_does_not_take() {
     let case = Case::random(&mut rng, 10, 2, 3, 2, 1.0);
     let mut x_cols = Array2::<f64>::zeros((10, 2).f());
     x_cols.assign(&case.x);
-    let mut out = Pass::new(&case);
+    let mut out = Pass::for_case(&case);
     assert!(!one_hidden_fast_forward_into(
         x_cols.view(),
         case.net(),
