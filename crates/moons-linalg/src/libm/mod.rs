@@ -11,9 +11,11 @@
 //! with the running C library.
 
 mod exp;
+#[cfg(target_arch = "x86_64")]
 mod exp_avx2;
 mod expm1;
 mod tanh;
+#[cfg(target_arch = "x86_64")]
 mod tanh_avx2;
 
 pub use self::tanh::tanh;
