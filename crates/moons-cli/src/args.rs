@@ -198,8 +198,10 @@ pub struct TrainArgs {
     #[arg(long)]
     pub json: bool,
     /// Fast mode: vectorised approximations of tanh and exp (absolute error < 5e-16 per
-    /// activation) instead of the C library's. Several times faster; the loss no longer
-    /// equals numpy's to the last digit.
+    /// activation) instead of the C library's, and for one tanh hidden layer fused kernels
+    /// that sum in whatever order vectorises. About 1.5-2x faster than the exact path (which
+    /// already computes the C library's tanh four lanes at a time); the loss no longer equals
+    /// numpy's to the last digit.
     #[arg(long)]
     pub fast: bool,
 }
