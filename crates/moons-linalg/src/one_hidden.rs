@@ -172,7 +172,7 @@ pub fn one_hidden_forward_into(
     ) else {
         return false;
     };
-    let p = Params::of(&net);
+    let p = Params::of(&net).expect("checked by fused_shape");
     // Threads exactly when the layered hidden layer would (`affine_into` weighs a unit as its
     // d multiply-adds plus ~32 for the activation).
     match rows_per_task(n, h * (d + 32)) {
@@ -217,16 +217,6 @@ pub fn one_hidden_gradients_into(
         return false;
     };
     let n = x.nrows();
-    let shapes_ok = labels.len() == n
-        && hidden.dim() == (n, h)
-        && probs.dim() == (n, c)
-        && dw1.dim() == (d, h)
-        && db1.len() == h
-        && dw2.dim() == (h, c)
-        && db2.len() == c;
-    if !shapes_ok {
-        return false;
-    }
     // `Xᵀ · δ2` with one input and at most three hidden units is numpy's `dgemv_n`
     // (`weight_gradients_into` mirrors it); `δ2` has the layout of `hidden`.
     if gemv::is_mirrored(gemv::route(&x.t(), &hidden)) {
@@ -236,16 +226,24 @@ pub fn one_hidden_gradients_into(
     if n.saturating_mul(h * d.max(c + 2)) >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1 {
         return false;
     }
-    let (Some(xs), Some(ys), Some(hs), Some(ps), Some(g1), Some(s1), Some(g2), Some(s2)) = (
-        x.as_slice(),
-        labels.as_slice(),
-        hidden.as_slice(),
-        probs.as_slice(),
-        dw1.as_slice_mut(),
-        db1.as_slice_mut(),
-        dw2.as_slice_mut(),
-        db2.as_slice_mut(),
-    ) else {
+    let Some(GradientSlices {
+        x: xs,
+        labels: ys,
+        hidden: hs,
+        probs: ps,
+        dw1: g1,
+        db1: s1,
+        dw2: g2,
+        db2: s2,
+    }) = GradientSlices::of(
+        (d, h, c),
+        &x,
+        &labels,
+        &hidden,
+        &probs,
+        (&mut dw1, &mut db1, &mut dw2, &mut db2),
+    )
+    else {
         return false;
     };
     let w2 = net.w2.as_slice().expect("checked by fused_shape");
@@ -259,24 +257,78 @@ pub fn one_hidden_gradients_into(
     true
 }
 
-/// The parameters as slices (row-major), for the row kernels.
+/// The parameters as slices (row-major), for the row kernels (exact and fast).
 #[derive(Clone, Copy)]
-struct Params<'a> {
-    w1: &'a [f64],
-    b1: &'a [f64],
-    w2: &'a [f64],
-    b2: &'a [f64],
+pub(crate) struct Params<'a> {
+    pub(crate) w1: &'a [f64],
+    pub(crate) b1: &'a [f64],
+    pub(crate) w2: &'a [f64],
+    pub(crate) b2: &'a [f64],
 }
 
 impl<'a> Params<'a> {
-    fn of(net: &OneHiddenParams<'a>) -> Self {
-        let slice = |v: Option<&'a [f64]>| v.expect("checked by fused_shape");
-        Self {
-            w1: slice(net.w1.to_slice()),
-            b1: slice(net.b1.to_slice()),
-            w2: slice(net.w2.to_slice()),
-            b2: slice(net.b2.to_slice()),
+    /// `None` unless every parameter is contiguous and row-major.
+    pub(crate) fn of(net: &OneHiddenParams<'a>) -> Option<Self> {
+        Some(Self {
+            w1: net.w1.to_slice()?,
+            b1: net.b1.to_slice()?,
+            w2: net.w2.to_slice()?,
+            b2: net.b2.to_slice()?,
+        })
+    }
+}
+
+/// The inputs and outputs of a gradient kernel as slices, once their shapes are checked
+/// against the batch and the network's `(D, H, C)`.
+pub(crate) struct GradientSlices<'a> {
+    pub(crate) x: &'a [f64],
+    pub(crate) labels: &'a [usize],
+    pub(crate) hidden: &'a [f64],
+    pub(crate) probs: &'a [f64],
+    pub(crate) dw1: &'a mut [f64],
+    pub(crate) db1: &'a mut [f64],
+    pub(crate) dw2: &'a mut [f64],
+    pub(crate) db2: &'a mut [f64],
+}
+
+type GradientOutputs<'v, 'a, 'b, 'c, 'e> = (
+    &'v mut ArrayViewMut2<'a, f64>,
+    &'v mut ArrayViewMut1<'b, f64>,
+    &'v mut ArrayViewMut2<'c, f64>,
+    &'v mut ArrayViewMut1<'e, f64>,
+);
+
+impl<'v> GradientSlices<'v> {
+    /// `None` if a shape does not match or a buffer is not contiguous and row-major.
+    pub(crate) fn of(
+        (d, h, c): (usize, usize, usize),
+        x: &'v ArrayView2<'_, f64>,
+        labels: &'v ArrayView1<'_, usize>,
+        hidden: &'v ArrayView2<'_, f64>,
+        probs: &'v ArrayView2<'_, f64>,
+        (dw1, db1, dw2, db2): GradientOutputs<'v, '_, '_, '_, '_>,
+    ) -> Option<Self> {
+        let n = x.nrows();
+        let shapes_ok = labels.len() == n
+            && hidden.dim() == (n, h)
+            && probs.dim() == (n, c)
+            && dw1.dim() == (d, h)
+            && db1.len() == h
+            && dw2.dim() == (h, c)
+            && db2.len() == c;
+        if !shapes_ok {
+            return None;
         }
+        Some(Self {
+            x: x.as_slice()?,
+            labels: labels.as_slice()?,
+            hidden: hidden.as_slice()?,
+            probs: probs.as_slice()?,
+            dw1: dw1.as_slice_mut()?,
+            db1: db1.as_slice_mut()?,
+            dw2: dw2.as_slice_mut()?,
+            db2: db2.as_slice_mut()?,
+        })
     }
 }
 

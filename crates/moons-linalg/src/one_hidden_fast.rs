@@ -50,7 +50,8 @@ use rayon::prelude::*;
 use crate::dispatch::{dispatched, rows_per_task};
 use crate::fast::{exp_approx, tanh_approx};
 use crate::one_hidden::{
-    OneHiddenParams, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
+    GradientSlices, OneHiddenParams, Params, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN,
+    ONE_HIDDEN_MAX_INPUTS,
 };
 
 /// The widest hidden layer whose forward pass runs with rows in lanes.
@@ -96,15 +97,6 @@ macro_rules! by_inputs_classes {
     };
 }
 
-/// The parameters as row-major slices.
-#[derive(Clone, Copy)]
-struct Params<'a> {
-    w1: &'a [f64],
-    b1: &'a [f64],
-    w2: &'a [f64],
-    b2: &'a [f64],
-}
-
 /// `(D, H, C)` and the parameters as slices, when the kernels take this network and batch:
 /// small widths, consistent shapes, row-major storage.
 fn fast_shape<'a>(
@@ -123,13 +115,7 @@ fn fast_shape<'a>(
     if !fits {
         return None;
     }
-    let params = Params {
-        w1: net.w1.to_slice()?,
-        b1: net.b1.to_slice()?,
-        w2: net.w2.to_slice()?,
-        b2: net.b2.to_slice()?,
-    };
-    Some((d, h, c, params))
+    Some((d, h, c, Params::of(net)?))
 }
 
 /// The fast mode's forward pass of a one-hidden-layer tanh network over the rows of `x`:
@@ -213,26 +199,24 @@ pub fn one_hidden_fast_gradients_into(
         return false;
     };
     let n = x.nrows();
-    let shapes_ok = labels.len() == n
-        && hidden.dim() == (n, h)
-        && probs.dim() == (n, c)
-        && dw1.dim() == (d, h)
-        && db1.len() == h
-        && dw2.dim() == (h, c)
-        && db2.len() == c;
-    if !shapes_ok {
-        return false;
-    }
-    let (Some(xs), Some(ys), Some(hs), Some(ps), Some(g1), Some(s1), Some(g2), Some(s2)) = (
-        x.as_slice(),
-        labels.as_slice(),
-        hidden.as_slice(),
-        probs.as_slice(),
-        dw1.as_slice_mut(),
-        db1.as_slice_mut(),
-        dw2.as_slice_mut(),
-        db2.as_slice_mut(),
-    ) else {
+    let Some(GradientSlices {
+        x: xs,
+        labels: ys,
+        hidden: hs,
+        probs: ps,
+        dw1: g1,
+        db1: s1,
+        dw2: g2,
+        db2: s2,
+    }) = GradientSlices::of(
+        (d, h, c),
+        &x,
+        &labels,
+        &hidden,
+        &probs,
+        (&mut dw1, &mut db1, &mut dw2, &mut db2),
+    )
+    else {
         return false;
     };
     // `db2` first: it also checks the labels.

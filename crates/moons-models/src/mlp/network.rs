@@ -38,8 +38,7 @@ use moons_linalg::{
     affine_into, backprop_deltas_into, cross_entropy_sum, one_hidden_fast_forward_into,
     one_hidden_fast_gradients_into, one_hidden_forward_into, one_hidden_gradients_into,
     softmax_delta_into, softmax_rows_approx_into, softmax_rows_into, sum_of_squares,
-    weight_gradients_into, LayerActivation, OneHiddenParams, ONE_HIDDEN_MAX_CLASSES,
-    ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
+    weight_gradients_into, LayerActivation, OneHiddenParams, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };
 use ndarray::{s, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
@@ -61,42 +60,24 @@ type FusedGradients = fn(
 ) -> bool;
 
 impl Mlp {
-    /// The parameters as a `D → H (tanh) → C` network, when that is what this model is and the
-    /// fused kernels pay off for its width.
+    /// The parameters as a `D → H (tanh) → C` network, when that is what this model is. The
+    /// fused kernels check the sizes they take themselves and decline the others.
     fn one_hidden_tanh(&self) -> Option<OneHiddenParams<'_>> {
         match (&self.layers[..], self.activation) {
-            ([hidden, out], Activation::Tanh)
-                if hidden.outputs() >= ONE_HIDDEN_MIN_USEFUL_HIDDEN =>
-            {
-                Some(OneHiddenParams {
-                    w1: hidden.weights.view(),
-                    b1: hidden.bias.view(),
-                    w2: out.weights.view(),
-                    b2: out.bias.view(),
-                })
-            }
+            ([hidden, out], Activation::Tanh) => Some(OneHiddenParams {
+                w1: hidden.weights.view(),
+                b1: hidden.bias.view(),
+                w2: out.weights.view(),
+                b2: out.bias.view(),
+            }),
             _ => None,
         }
     }
 
-    /// The parameters as a `D → H (tanh) → C` network, when that is what this model is and its
-    /// widths are ones the fast mode's kernels take (`D ≤ 4`, `1 ≤ H ≤ 64`, `2 ≤ C ≤ 4`).
-    fn one_hidden_tanh_fast(&self) -> Option<OneHiddenParams<'_>> {
-        match (&self.layers[..], self.activation) {
-            ([hidden, out], Activation::Tanh)
-                if hidden.inputs() <= ONE_HIDDEN_MAX_INPUTS
-                    && (1..=ONE_HIDDEN_MAX_HIDDEN).contains(&hidden.outputs())
-                    && (2..=ONE_HIDDEN_MAX_CLASSES).contains(&out.outputs()) =>
-            {
-                Some(OneHiddenParams {
-                    w1: hidden.weights.view(),
-                    b1: hidden.bias.view(),
-                    w2: out.weights.view(),
-                    b2: out.bias.view(),
-                })
-            }
-            _ => None,
-        }
+    /// [`Self::one_hidden_tanh`] where the exact fused kernels pay off for the width.
+    fn one_hidden_tanh_exact(&self) -> Option<OneHiddenParams<'_>> {
+        self.one_hidden_tanh()
+            .filter(|net| net.b1.len() >= ONE_HIDDEN_MIN_USEFUL_HIDDEN)
     }
 
     /// Forward pass over the rows of `x`, leaving hidden outputs, logits and probabilities in
@@ -111,7 +92,7 @@ impl Mlp {
         // Fast mode, one small tanh hidden layer: one fused, vectorised kernel (not the layers'
         // bits; deterministic). It declines what it does not take.
         if ws.fast {
-            if let Some(net) = self.one_hidden_tanh_fast() {
+            if let Some(net) = self.one_hidden_tanh() {
                 if one_hidden_fast_forward_into(
                     x,
                     net,
@@ -125,7 +106,7 @@ impl Mlp {
         }
         // One small tanh hidden layer: the fused sweep (same bits as the layers below), when the
         // shapes qualify.
-        if let Some(net) = self.one_hidden_tanh() {
+        if let Some(net) = self.one_hidden_tanh_exact() {
             if one_hidden_forward_into(
                 x,
                 net,
@@ -221,7 +202,7 @@ impl Mlp {
     ) {
         // Fast mode, one small tanh hidden layer: the gradients in one vectorised kernel.
         if ws.fast {
-            if let Some(net) = self.one_hidden_tanh_fast() {
+            if let Some(net) = self.one_hidden_tanh() {
                 let kernel = one_hidden_fast_gradients_into;
                 if self.fused_backward(kernel, net, x, y, reg_lambda, ws, grads) {
                     return;
@@ -230,7 +211,7 @@ impl Mlp {
         }
         // One small tanh hidden layer: the fused sweep (same bits as the layers below), when the
         // shapes qualify.
-        if let Some(net) = self.one_hidden_tanh() {
+        if let Some(net) = self.one_hidden_tanh_exact() {
             let kernel = one_hidden_gradients_into;
             if self.fused_backward(kernel, net, x, y, reg_lambda, ws, grads) {
                 return;
