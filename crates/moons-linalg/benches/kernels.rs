@@ -1,5 +1,6 @@
 //! The fused kernels on the shapes: tall-skinny `N x H` with tiny `H` (the seed's
-//! N = 200, H = 3) and large `N x 64`. `cargo bench -p moons-linalg --bench kernels`.
+//! N = 200, H = 3) and large `N x 64`, and the elementwise `tanh`/`exp`. `cargo bench -p
+//! moons-linalg --bench kernels`.
 
 use std::hint::black_box;
 
@@ -69,5 +70,35 @@ fn shapes(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, shapes);
+/// The C library's `tanh` and `exp` against their port (`moons_linalg::libm`, the same bits)
+/// and the fast mode's approximations, over 4096 values in [-3, 3] (per-value cost).
+fn elementwise(c: &mut Criterion) {
+    let input: Vec<f64> = pseudo_random(4096, 1, 4).iter().map(|v| 3.0 * v).collect();
+    let mut values = input.clone();
+    let mut group = c.benchmark_group("4096 values");
+    let mut run = |name: &str, f: &dyn Fn(&mut [f64])| {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                values.copy_from_slice(&input);
+                f(&mut values);
+                black_box(&values);
+            })
+        });
+    };
+    run("tanh, C library", &|v| {
+        v.iter_mut().for_each(|x| *x = x.tanh())
+    });
+    run("tanh, libm port (AVX2)", &moons_linalg::libm::tanh_slice);
+    run(
+        "tanh, fast approximation",
+        &moons_linalg::fast::tanh_approx_slice,
+    );
+    run("exp, C library", &|v| {
+        v.iter_mut().for_each(|x| *x = x.exp())
+    });
+    run("exp, libm port (AVX2)", &moons_linalg::libm::exp_slice);
+    group.finish();
+}
+
+criterion_group!(benches, shapes, elementwise);
 criterion_main!(benches);
