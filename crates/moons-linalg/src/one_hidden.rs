@@ -406,22 +406,6 @@ dispatched! {
                     a_r[j] = acc + b1p[j];
                 }
             }
-            // a1 = tanh(z1)
-            if fast {
-                for v in a.as_flattened_mut() {
-                    *v = fast::tanh_approx(*v);
-                }
-            } else {
-                // The padding lanes hold zeros; skip whole groups of four of them.
-                let lanes = h.next_multiple_of(4);
-                if lanes == HP {
-                    libm::tanh_slice(a[..rows].as_flattened_mut());
-                } else {
-                    for a_r in &mut a[..rows] {
-                        libm::tanh_slice(&mut a_r[..lanes]);
-                    }
-                }
-            }
             // (Narrow rows element by element: a `memcpy` call of a few values costs more than
             // the row; wide rows with it: the masked element loop costs more than the copy.)
             for (a_r, h_r) in a.iter().zip(h_b.chunks_exact_mut(h)) {
@@ -435,11 +419,19 @@ dispatched! {
                     }
                 }
             }
+            // a1 = tanh(z1), over the block's rows where they are contiguous (no padding lanes).
+            if fast {
+                for v in h_b.iter_mut() {
+                    *v = fast::tanh_approx(*v);
+                }
+            } else {
+                libm::tanh_slice(h_b);
+            }
             // z2 = a1 W2 + b2: per class a chain over the h units (not the padding) from 0,
             // then the bias.
             let mut z = [[0.0f64; C]; BLOCK];
             for (j, w2p_j) in w2p[..h].iter().enumerate() {
-                for (z_r, a_r) in z.iter_mut().zip(a.iter()) {
+                for (z_r, a_r) in z.iter_mut().zip(h_b.chunks_exact(h)) {
                     for k in 0..C {
                         z_r[k] = a_r[j].mul_add(w2p_j[k], z_r[k]);
                     }
