@@ -18,7 +18,12 @@
 //!   held transposed (unit by unit, then row by row) so that every step is a loop along the
 //!   rows: `z = b1[j] + Σ_i x_i W1[i, j]` (fused multiply-adds, the inputs read as interleaved
 //!   vectors), `a = tanh_approx(z)` over the whole group in one sweep, the logits, the
-//!   softmax; a short group is padded with zero rows, which are never stored;
+//!   softmax; a short group is padded with zero rows, which are never stored. On a CPU with
+//!   AVX2 and FMA the same operations run from registers instead (`avx2` below, written with
+//!   intrinsics): blocks of eight rows, the units' `tanh` chains interleaved, a block's
+//!   softmax overlapped with the next block's hidden layer, and no scratch sweeps, which
+//!   measured 1.3x faster for `D = 2, H = 3, C = 2, N = 200` (its chains are latency-bound).
+//!   A unit test checks that its bits are the portable kernel's;
 //! - wider layers, **units in SIMD lanes** (chunks of [`U`]): per row
 //!   `z = b1 + Σ_i x_i W1[i, ·]`, `tanh_approx` over the group's hidden outputs in place, then
 //!   per row the logits as lane sums over the chunks. (Measured with N = 200: rows in lanes win
@@ -279,6 +284,11 @@ fn forward_rows(
     c: usize,
 ) {
     let h = p.b1.len();
+    #[cfg(target_arch = "x86_64")]
+    if h <= LANES_MAX_HIDDEN && crate::dispatch::has_fma_avx2() {
+        // SAFETY: the CPU has the features `forward_lanes_avx2` is compiled for.
+        return unsafe { avx2::forward_lanes_avx2(x, p, hidden, logits, probs, d, c) };
+    }
     if h <= LANES_MAX_HIDDEN {
         return by_inputs_classes!(
             forward_lanes_kernel,
@@ -742,4 +752,455 @@ fn chunk_sums<const D: usize, const C: usize>(
         sums.add_row(x_r, y, p_r, load(r * h), w2);
     }
     sums
+}
+
+/// The rows-in-lanes forward pass written with AVX2 intrinsics, everything in registers: per
+/// block of four rows (one vector) the inputs are loaded transposed, the hidden outputs,
+/// logits and probabilities computed as vectors of rows (the units' `tanh` chains
+/// interleaved), then transposed back into the row-major outputs. Each value goes through the
+/// very operations of [`forward_lanes_kernel`] (same order, same `mul_add`s), so the bits are
+/// the same; only the bookkeeping differs (no scratch arrays, no separate sweeps).
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    use crate::fast::{exp_approx_avx2, tanh_approx_avx2};
+    use crate::one_hidden::{Params, ONE_HIDDEN_MAX_INPUTS};
+
+    /// Vectors of four rows per block: each unit's `tanh` runs as `G` independent chains.
+    const G: usize = 2;
+
+    /// Rows per block.
+    const R: usize = 4 * G;
+
+    /// [`super::forward_rows`] for `H ≤ 6` units with AVX2 and FMA.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2 and FMA.
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn forward_lanes_avx2(
+        x: &[f64],
+        p: Params<'_>,
+        hidden: &mut [f64],
+        logits: &mut [f64],
+        probs: &mut [f64],
+        d: usize,
+        c: usize,
+    ) {
+        // `kernel::<D, H, C, D G, H G, C G>`: the vector counts spelled out, since array
+        // lengths cannot be computed from generic parameters.
+        macro_rules! kernel_for {
+            ($d:literal, $h:literal, $c:literal) => {
+                kernel::<$d, $h, $c, { $d * G }, { $h * G }, { $c * G }>(
+                    x, p, hidden, logits, probs,
+                )
+            };
+        }
+        macro_rules! by_inputs_classes_of_width {
+            ($h:literal) => {
+                match (d, c) {
+                    (1, 2) => kernel_for!(1, $h, 2),
+                    (1, 3) => kernel_for!(1, $h, 3),
+                    (1, 4) => kernel_for!(1, $h, 4),
+                    (2, 2) => kernel_for!(2, $h, 2),
+                    (2, 3) => kernel_for!(2, $h, 3),
+                    (2, 4) => kernel_for!(2, $h, 4),
+                    (3, 2) => kernel_for!(3, $h, 2),
+                    (3, 3) => kernel_for!(3, $h, 3),
+                    (3, 4) => kernel_for!(3, $h, 4),
+                    (4, 2) => kernel_for!(4, $h, 2),
+                    (4, 3) => kernel_for!(4, $h, 3),
+                    (4, 4) => kernel_for!(4, $h, 4),
+                    _ => unreachable!("checked by fast_shape"),
+                }
+            };
+        }
+        match p.b1.len() {
+            1 => by_inputs_classes_of_width!(1),
+            2 => by_inputs_classes_of_width!(2),
+            3 => by_inputs_classes_of_width!(3),
+            4 => by_inputs_classes_of_width!(4),
+            5 => by_inputs_classes_of_width!(5),
+            6 => by_inputs_classes_of_width!(6),
+            _ => unreachable!("at most LANES_MAX_HIDDEN units"),
+        }
+    }
+
+    /// The parameters broadcast to every lane.
+    struct Broadcast<const D: usize, const H: usize, const C: usize> {
+        w1: [[__m256d; H]; D],
+        b1: [__m256d; H],
+        w2: [[__m256d; C]; H],
+        b2: [__m256d; C],
+    }
+
+    /// The pass for `D` inputs, `H` units and `C` classes; `DG`, `HG`, `CG` are `D`, `H`, `C`
+    /// times [`G`], the lengths of a block's arrays of vectors (`[j * G + g]` for value `j` of
+    /// rows `4g..4g + 4`).
+    #[target_feature(enable = "avx2,fma")]
+    fn kernel<
+        const D: usize,
+        const H: usize,
+        const C: usize,
+        const DG: usize,
+        const HG: usize,
+        const CG: usize,
+    >(
+        x: &[f64],
+        p: Params<'_>,
+        hidden: &mut [f64],
+        logits: &mut [f64],
+        probs: &mut [f64],
+    ) {
+        const { assert!(DG == D * G && HG == H * G && CG == C * G) };
+        let splat = _mm256_set1_pd;
+        let mut w = Broadcast::<D, H, C> {
+            w1: [[splat(0.0); H]; D],
+            b1: [splat(0.0); H],
+            w2: [[splat(0.0); C]; H],
+            b2: [splat(0.0); C],
+        };
+        for j in 0..H {
+            for i in 0..D {
+                w.w1[i][j] = splat(p.w1[i * H + j]);
+            }
+            w.b1[j] = splat(p.b1[j]);
+            for k in 0..C {
+                w.w2[j][k] = splat(p.w2[j * C + k]);
+            }
+        }
+        for k in 0..C {
+            w.b2[k] = splat(p.b2[k]);
+        }
+        let n = x.len() / D;
+        let full = n - n % R;
+        // Software-pipelined: a block's hidden layer and logits, then the previous block's
+        // softmax and stores. The two are independent, so the core overlaps the softmax's
+        // chain (exponential, division) with the next block's `tanh` chains instead of
+        // waiting for it: within one block everything depends on the `tanh`s.
+        let mut pending: Option<Pending<H, C, HG, CG>> = None;
+        for (b, x_b) in x[..full * D].chunks_exact(R * D).enumerate() {
+            let next =
+                hidden_and_logits::<D, H, C, DG, HG, CG>(load_inputs::<D, DG>(x_b), &w, b * R, R);
+            if let Some(done) = pending.replace(next) {
+                done.finish(hidden, logits, probs);
+            }
+        }
+        if full < n {
+            // The last rows, padded with zero rows that are never stored.
+            let mut x_t = [0.0f64; R * ONE_HIDDEN_MAX_INPUTS];
+            x_t[..(n - full) * D].copy_from_slice(&x[full * D..]);
+            let x_b = load_inputs::<D, DG>(&x_t[..R * D]);
+            let next = hidden_and_logits::<D, H, C, DG, HG, CG>(x_b, &w, full, n - full);
+            if let Some(done) = pending.replace(next) {
+                done.finish(hidden, logits, probs);
+            }
+        }
+        if let Some(done) = pending {
+            done.finish(hidden, logits, probs);
+        }
+    }
+
+    /// A block's activations and logits, waiting for its softmax and stores.
+    struct Pending<const H: usize, const C: usize, const HG: usize, const CG: usize> {
+        a: [__m256d; HG],
+        z: [__m256d; CG],
+        row0: usize,
+        rows: usize,
+    }
+
+    impl<const H: usize, const C: usize, const HG: usize, const CG: usize> Pending<H, C, HG, CG> {
+        /// The softmax, and the block's first `rows` rows stored at row `row0`.
+        #[inline]
+        #[target_feature(enable = "avx2,fma")]
+        fn finish(self, hidden: &mut [f64], logits: &mut [f64], probs: &mut [f64]) {
+            let p = softmax::<C, CG>(self.z);
+            store_rows::<H, HG>(&self.a, self.row0, self.rows, hidden);
+            store_rows::<C, CG>(&self.z, self.row0, self.rows, logits);
+            store_rows::<C, CG>(&p, self.row0, self.rows, probs);
+        }
+    }
+
+    /// One block's hidden outputs and logits from its inputs (`x[i * G + g]`: input `i` of
+    /// rows `4g..4g + 4`).
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn hidden_and_logits<
+        const D: usize,
+        const H: usize,
+        const C: usize,
+        const DG: usize,
+        const HG: usize,
+        const CG: usize,
+    >(
+        x: [__m256d; DG],
+        w: &Broadcast<D, H, C>,
+        row0: usize,
+        rows: usize,
+    ) -> Pending<H, C, HG, CG> {
+        // a = tanh(b1[j] + Σ_i x_i W1[i, j]), the chain from the bias as in the portable code.
+        let mut z1 = [_mm256_setzero_pd(); HG];
+        for j in 0..H {
+            for g in 0..G {
+                let mut acc = w.b1[j];
+                for i in 0..D {
+                    acc = _mm256_fmadd_pd(x[i * G + g], w.w1[i][j], acc);
+                }
+                z1[j * G + g] = acc;
+            }
+        }
+        let a = tanh_approx_avx2(z1);
+        // z[k] = b2[k] + Σ_j a_j W2[j, k], units in order.
+        let mut z = [_mm256_setzero_pd(); CG];
+        for k in 0..C {
+            for g in 0..G {
+                let mut acc = w.b2[k];
+                for j in 0..H {
+                    acc = _mm256_fmadd_pd(a[j * G + g], w.w2[j][k], acc);
+                }
+                z[k * G + g] = acc;
+            }
+        }
+        Pending { a, z, row0, rows }
+    }
+
+    /// [`super::softmax_lanes`] on vectors: the same operations per row.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn softmax<const C: usize, const CG: usize>(z: [__m256d; CG]) -> [__m256d; CG] {
+        let splat = _mm256_set1_pd;
+        let mut out = [splat(0.0); CG];
+        if C == 2 {
+            // softmax2: e = exp(-|z0 - z1|), big = 1 / (1 + e), small = e big.
+            let mut d = [splat(0.0); G];
+            for g in 0..G {
+                d[g] = _mm256_or_pd(_mm256_sub_pd(z[g], z[G + g]), splat(-0.0));
+            }
+            let e = exp_approx_avx2(d);
+            for g in 0..G {
+                let big = _mm256_div_pd(splat(1.0), _mm256_add_pd(splat(1.0), e[g]));
+                let small = _mm256_mul_pd(e[g], big);
+                let first = _mm256_cmp_pd::<_CMP_GE_OQ>(z[g], z[G + g]);
+                out[g] = _mm256_blendv_pd(small, big, first);
+                out[G + g] = _mm256_blendv_pd(big, small, first);
+            }
+            return out;
+        }
+        // The maximum as `if z > max { z } else { max }`, which is what MAXPD computes.
+        let mut max = [splat(0.0); G];
+        for g in 0..G {
+            max[g] = z[g];
+            for k in 1..C {
+                max[g] = _mm256_max_pd(z[k * G + g], max[g]);
+            }
+        }
+        let mut shifted = z;
+        for (v, &m) in shifted.iter_mut().zip(max.iter().cycle()) {
+            *v = _mm256_sub_pd(*v, m);
+        }
+        let e = exp_approx_avx2(shifted);
+        for g in 0..G {
+            let mut total = e[g];
+            for k in 1..C {
+                total = _mm256_add_pd(total, e[k * G + g]);
+            }
+            let inv = _mm256_div_pd(splat(1.0), total);
+            for k in 0..C {
+                out[k * G + g] = _mm256_mul_pd(e[k * G + g], inv);
+            }
+        }
+        out
+    }
+
+    /// The inputs of a block's rows (`x_b`, row-major), transposed: input `i` of rows
+    /// `4g..4g + 4` in `[i * G + g]`.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn load_inputs<const D: usize, const DG: usize>(x_b: &[f64]) -> [__m256d; DG] {
+        let x_b = &x_b[..R * D];
+        let mut out = [_mm256_setzero_pd(); DG];
+        for g in 0..G {
+            let x_g = &x_b[4 * g * D..4 * (g + 1) * D];
+            if D == 2 {
+                // Two interleaved vectors: unpack, then put the rows back in order.
+                // SAFETY: x_g holds 8 values, so both loads are in bounds.
+                let (v0, v1) = unsafe {
+                    (
+                        _mm256_loadu_pd(x_g.as_ptr()),
+                        _mm256_loadu_pd(x_g[4..].as_ptr()),
+                    )
+                };
+                // [x0 r0, x0 r2, x0 r1, x0 r3] and the same for x1.
+                let lo = _mm256_unpacklo_pd(v0, v1);
+                let hi = _mm256_unpackhi_pd(v0, v1);
+                out[g] = _mm256_permute4x64_pd::<0b11_01_10_00>(lo);
+                out[G + g] = _mm256_permute4x64_pd::<0b11_01_10_00>(hi);
+                continue;
+            }
+            for i in 0..D {
+                out[i * G + g] = _mm256_set_pd(x_g[3 * D + i], x_g[2 * D + i], x_g[D + i], x_g[i]);
+            }
+        }
+        out
+    }
+
+    /// The 4 x 4 transpose: `rows[r]` holds lane `r` of each of `cols`.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn transpose4(c: [__m256d; 4]) -> [__m256d; 4] {
+        let t0 = _mm256_unpacklo_pd(c[0], c[1]);
+        let t1 = _mm256_unpackhi_pd(c[0], c[1]);
+        let t2 = _mm256_unpacklo_pd(c[2], c[3]);
+        let t3 = _mm256_unpackhi_pd(c[2], c[3]);
+        [
+            _mm256_permute2f128_pd::<0x20>(t0, t2),
+            _mm256_permute2f128_pd::<0x20>(t1, t3),
+            _mm256_permute2f128_pd::<0x31>(t0, t2),
+            _mm256_permute2f128_pd::<0x31>(t1, t3),
+        ]
+    }
+
+    /// Stores the first `rows` of four rows held as `K ≤ 8` column vectors at row `row0` of
+    /// the row-major `out` (`K` values a row).
+    ///
+    /// Each row goes out as whole vectors, in increasing row order: a row of fewer than 4 (or
+    /// 8) values also writes the start of the next ones, which their own stores then overwrite.
+    /// A row whose vectors would run past the end of `out` is written value by value.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn store_rows<const K: usize, const KG: usize>(
+        cols: &[__m256d; KG],
+        row0: usize,
+        rows: usize,
+        out: &mut [f64],
+    ) {
+        for g in 0..G {
+            let here = rows.saturating_sub(4 * g).min(4);
+            if here > 0 {
+                store_four::<K, KG>(cols, g, row0 + 4 * g, here, out);
+            }
+        }
+    }
+
+    /// [`store_rows`] for the `rows ≤ 4` rows of vector `g`, starting at row `row0`.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    fn store_four<const K: usize, const KG: usize>(
+        cols: &[__m256d; KG],
+        g: usize,
+        row0: usize,
+        rows: usize,
+        out: &mut [f64],
+    ) {
+        let zero = _mm256_setzero_pd();
+        let col = |j: usize| if j < K { cols[j * G + g] } else { zero };
+        if K == 2 && rows == 4 {
+            // Two columns: four rows are exactly two vectors.
+            let lo = _mm256_unpacklo_pd(col(0), col(1));
+            let hi = _mm256_unpackhi_pd(col(0), col(1));
+            let dst = &mut out[row0 * 2..row0 * 2 + 8];
+            // SAFETY: `dst` holds 8 values.
+            unsafe {
+                _mm256_storeu_pd(dst.as_mut_ptr(), _mm256_permute2f128_pd::<0x20>(lo, hi));
+                _mm256_storeu_pd(
+                    dst[4..].as_mut_ptr(),
+                    _mm256_permute2f128_pd::<0x31>(lo, hi),
+                );
+            }
+            return;
+        }
+        let low = transpose4([col(0), col(1), col(2), col(3)]);
+        let high = if K > 4 {
+            transpose4([col(4), col(5), col(6), col(7)])
+        } else {
+            [zero; 4]
+        };
+        let width = if K > 4 { 8 } else { 4 };
+        for r in 0..rows {
+            let start = (row0 + r) * K;
+            if start + width <= out.len() {
+                let dst = &mut out[start..start + width];
+                // SAFETY: `dst` holds `width` values (4 or 8).
+                unsafe {
+                    _mm256_storeu_pd(dst.as_mut_ptr(), low[r]);
+                    if K > 4 {
+                        _mm256_storeu_pd(dst[4..].as_mut_ptr(), high[r]);
+                    }
+                }
+            } else {
+                let mut row = [0.0f64; 8];
+                // SAFETY: `row` holds 8 values.
+                unsafe {
+                    _mm256_storeu_pd(row.as_mut_ptr(), low[r]);
+                    _mm256_storeu_pd(row[4..].as_mut_ptr(), high[r]);
+                }
+                out[start..start + K].copy_from_slice(&row[..K]);
+            }
+        }
+    }
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+
+    /// A reproducible value in `[-scale, scale)`.
+    fn value(seed: &mut u64, scale: f64) -> f64 {
+        *seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((*seed >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * scale
+    }
+
+    #[test]
+    fn avx2_forward_has_the_portable_kernels_bits() {
+        if !crate::dispatch::has_fma_avx2() {
+            return;
+        }
+        let mut seed = 7;
+        for d in 1..=ONE_HIDDEN_MAX_INPUTS {
+            for h in 1..=LANES_MAX_HIDDEN {
+                for c in 2..=ONE_HIDDEN_MAX_CLASSES {
+                    // Row counts around the block size, and weights that saturate some units.
+                    for (n, scale) in [(1, 1.5), (7, 1.5), (13, 40.0), (200, 1.5), (203, 300.0)] {
+                        let mut draw = |len: usize, s: f64| -> Vec<f64> {
+                            (0..len).map(|_| value(&mut seed, s)).collect()
+                        };
+                        let (x, w1, b1) = (draw(n * d, 2.0), draw(d * h, scale), draw(h, 1.0));
+                        let (w2, b2) = (draw(h * c, scale), draw(c, 1.0));
+                        let p = Params {
+                            w1: &w1,
+                            b1: &b1,
+                            w2: &w2,
+                            b2: &b2,
+                        };
+                        let outputs = || (vec![f64::NAN; n * h], vec![f64::NAN; n * c * 2]);
+                        let (mut h_want, mut zp_want) = outputs();
+                        let (z_want, p_want) = zp_want.split_at_mut(n * c);
+                        by_inputs_classes!(
+                            forward_lanes_kernel,
+                            d,
+                            c,
+                            (&x, &w1, &b1, &w2, &b2, &mut h_want, z_want, p_want)
+                        );
+                        let (mut h_got, mut zp_got) = outputs();
+                        let (z_got, p_got) = zp_got.split_at_mut(n * c);
+                        // SAFETY: the CPU has AVX2 and FMA (checked above).
+                        unsafe { avx2::forward_lanes_avx2(&x, p, &mut h_got, z_got, p_got, d, c) };
+                        let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+                        assert_eq!(
+                            bits(&h_got),
+                            bits(&h_want),
+                            "hidden, d={d} h={h} c={c} n={n}"
+                        );
+                        assert_eq!(
+                            bits(&zp_got),
+                            bits(&zp_want),
+                            "outputs, d={d} h={h} c={c} n={n}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
