@@ -145,9 +145,15 @@ impl Gradients {
 
     /// True when every entry is finite.
     pub fn is_finite(&self) -> bool {
+        // (Over slices where the arrays are contiguous, as a fresh `Gradients` always is: the
+        // general iterators cost more than the check itself for a small network.)
+        let finite = |a: &[f64]| a.iter().all(|g| g.is_finite());
         self.layers
             .iter()
-            .all(|l| l.weights.iter().chain(l.bias.iter()).all(|g| g.is_finite()))
+            .all(|l| match (l.weights.as_slice(), l.bias.as_slice()) {
+                (Some(w), Some(b)) => finite(w) && finite(b),
+                _ => l.weights.iter().chain(l.bias.iter()).all(|g| g.is_finite()),
+            })
     }
 
     /// Every gradient entry in layer order (weights row-major, then bias), for checks.
