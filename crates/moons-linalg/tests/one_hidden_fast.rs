@@ -230,6 +230,30 @@ fn fast_pass_is_close_to_the_exact_kernels_on_random_shapes() {
 }
 
 #[test]
+fn narrow_layers_are_close_for_every_shape_and_short_batch() {
+    // The rows-in-lanes gradient kernels: every (D, H ≤ 6, C), with row counts that leave a
+    // last block of 0 to 3 rows, and one batch of several leaves (8192 rows each).
+    let mut rng = Lcg(17);
+    let mut worst = Worst::default();
+    for d in 1..=4 {
+        for h in 1..=6 {
+            for c in 2..=4 {
+                for n in [1, 2, 3, 4, 5, 6, 11, 64, 67] {
+                    let case = Case::random(&mut rng, n, d, h, c, 1.5);
+                    let w = compare(&case);
+                    check(w, &format!("n={n} d={d} h={h} c={c}"));
+                    worst = worst.max(w);
+                }
+            }
+        }
+    }
+    let case = Case::random(&mut rng, 20_001, 3, 5, 3, 1.5);
+    let w = compare(&case);
+    check(w, "n=20001 d=3 h=5 c=3");
+    eprintln!("narrow layers: worst error / bound: {:?}", worst.max(w));
+}
+
+#[test]
 fn saturated_units_and_confident_outputs_stay_close() {
     // Weights large enough that tanh saturates and probabilities reach 1 - 1e-300: the
     // softmax's shift keeps every value finite.
@@ -256,6 +280,8 @@ fn fast_pass_is_deterministic_for_any_thread_count() {
         Case::random(&mut rng, 20_000, 2, 3, 2, 1.5),
         Case::random(&mut rng, 3001, 4, 50, 3, 1.5),
         Case::random(&mut rng, 200, 2, 3, 2, 1.5),
+        // Rows in lanes with enough work to split the gradient's leaves across threads.
+        Case::random(&mut rng, 40_003, 4, 6, 4, 1.5),
     ];
     for case in &cases {
         let runs: Vec<Vec<u64>> = [1, 2, 3, 1]
@@ -350,5 +376,14 @@ fn an_empty_batch_gives_zero_gradients() {
 fn a_label_past_the_classes_panics() {
     let mut case = Case::random(&mut Lcg(2), 10, 2, 3, 2, 1.0);
     case.y[4] = 2;
+    fast(&case);
+}
+
+#[test]
+#[should_panic(expected = "a label is not one of the 3 classes")]
+fn a_label_past_three_classes_panics() {
+    // With three classes the labels' bitwise OR (3) does not rule out a bad label by itself.
+    let mut case = Case::random(&mut Lcg(4), 10, 2, 3, 3, 1.0);
+    case.y[7] = 3;
     fast(&case);
 }
