@@ -211,7 +211,7 @@ impl Ours {
             Ok(())
         })?;
         let mut parallel = Vec::new();
-        let w2_parallel = best_of(repeat.min(2), || {
+        let w2_parallel = best_of(repeat, || {
             parallel = hidden_size_sweep(&data, &SEED_HIDDEN_SIZES, &base)?;
             Ok(())
         })?;
@@ -224,7 +224,7 @@ impl Ours {
             fast: true,
             ..base.clone()
         };
-        let w2_fast = best_of(repeat.min(2), || {
+        let w2_fast = best_of(repeat, || {
             std::hint::black_box(hidden_size_sweep(&data, &SEED_HIDDEN_SIZES, &fast_base)?);
             Ok(())
         })?;
@@ -232,8 +232,8 @@ impl Ours {
         // W3: full-batch passes on 100000 points, H = 64 (setup excluded, as on the Python side
         // the data generation is outside the timer).
         let big = seed_data(100_000)?;
-        let w3 = per_pass(&big, 64, W3_PASSES, false, repeat.min(2));
-        let w3_fast = per_pass(&big, 64, W3_PASSES, true, repeat.min(2));
+        let w3 = per_pass(&big, 64, W3_PASSES, false, repeat);
+        let w3_fast = per_pass(&big, 64, W3_PASSES, true, repeat);
         if !w3.1 || !w3_fast.1 {
             bail!("W3 diverged: the timing would be of inf/NaN arithmetic");
         }

@@ -25,7 +25,8 @@
 //!   `db2`, `db1`: rows added in order from `0.0`.
 //!
 //! Interleaving rows does not change any of these chains: each one still sees its terms in
-//! row order. The fused path is taken only where every layered kernel would take its
+//! row order, and neither does giving half of the hidden units to a second thread (large
+//! batches), since no chain mixes units. The fused path is taken only where every layered kernel would take its
 //! FMA-chain route (no `dgemv` mirror, see `gemv.rs`), which [`one_hidden_forward_into`] and
 //! [`one_hidden_gradients_into`] check with the same route rules; otherwise they return
 //! `false` and leave the work to the layered kernels.
@@ -194,8 +195,9 @@ pub fn one_hidden_forward_into(
 /// term.
 ///
 /// Returns `false`, leaving the outputs untouched, unless the shapes qualify (see the module
-/// documentation) and the layered kernels would each run on one thread (large batches are
-/// left to them, which split the work across threads). When it returns `true` the gradients
+/// documentation) and, for a batch large enough for threads, there are at least 8 hidden
+/// units (two threads then take half of the units each; narrower layers are left to the
+/// layered kernels, which split rows). When it returns `true` the gradients
 /// equal, bit for bit, [`crate::softmax_delta_into`], [`crate::weight_gradients_into`] and
 /// [`crate::backprop_deltas_into`] run layer by layer.
 ///
@@ -222,8 +224,12 @@ pub fn one_hidden_gradients_into(
     if gemv::is_mirrored(gemv::route(&x.t(), &hidden)) {
         return false;
     }
-    // The layered kernels split a large batch across threads (same bits); leave those to them.
-    if n.saturating_mul(h * d.max(c + 2)) >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1 {
+    // A large batch runs on two threads, each with half of the hidden units (every unit's
+    // chains still over all rows in order: the same bits). Fewer than 8 units do not split
+    // well; the layered kernels, which split rows, take those.
+    let threads =
+        n.saturating_mul(h * d.max(c + 2)) >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1;
+    if threads && h < 8 {
         return false;
     }
     let Some(GradientSlices {
@@ -247,13 +253,43 @@ pub fn one_hidden_gradients_into(
         return false;
     };
     let w2 = net.w2.as_slice().expect("checked by fused_shape");
-    by_shape!(
-        gradient_kernel,
-        d,
-        h,
-        c,
-        (xs, ys, w2, hs, ps, g1, s1, g2, s2)
+    // The gradients of `width` units from `first` on: `g1` their D x width block of dW1.
+    let units = |first: usize,
+                 width: usize,
+                 g1: &mut [f64],
+                 s1: &mut [f64],
+                 g2: &mut [f64],
+                 s2: &mut [f64]| {
+        let w2 = &w2[first * c..(first + width) * c];
+        by_shape!(
+            gradient_kernel,
+            d,
+            width,
+            c,
+            (xs, ys, w2, hs, h, first, ps, g1, s1, g2, s2)
+        )
+    };
+    if !threads {
+        units(0, h, g1, s1, g2, s2);
+        return true;
+    }
+    let half = (h / 2).next_multiple_of(4);
+    let rest = h - half;
+    let (s1_a, s1_b) = s1.split_at_mut(half);
+    let (g2_a, g2_b) = g2.split_at_mut(half * c);
+    let mut g1_a = [0.0f64; ONE_HIDDEN_MAX_INPUTS * ONE_HIDDEN_MAX_HIDDEN];
+    let mut g1_b = [0.0f64; ONE_HIDDEN_MAX_INPUTS * ONE_HIDDEN_MAX_HIDDEN];
+    // Both halves compute db2 (the same chains); the second's copy is dropped.
+    let mut s2_b = [0.0f64; ONE_HIDDEN_MAX_CLASSES];
+    let (g1_a, g1_b) = (&mut g1_a[..d * half], &mut g1_b[..d * rest]);
+    rayon::join(
+        || units(0, half, g1_a, s1_a, g2_a, s2),
+        || units(half, rest, g1_b, s1_b, g2_b, &mut s2_b[..c]),
     );
+    for (i, g1_i) in g1.chunks_exact_mut(h).enumerate() {
+        g1_i[..half].copy_from_slice(&g1_a[i * half..(i + 1) * half]);
+        g1_i[half..].copy_from_slice(&g1_b[i * rest..(i + 1) * rest]);
+    }
     true
 }
 
@@ -480,15 +516,18 @@ dispatched! {
         labels: &[usize],
         w2: &[f64],
         hidden: &[f64],
+        stride: usize,
+        first: usize,
         probs: &[f64],
         dw1: &mut [f64],
         db1: &mut [f64],
         dw2: &mut [f64],
         db2: &mut [f64],
     ) {
+        // Units `first..first + h` of rows of `stride` hidden values.
         let h = db1.len();
         // (Lets the compiler drop the bounds checks of the per-unit loop below.)
-        assert!(h <= HP && hidden.len() / h.max(1) * C <= probs.len());
+        assert!(h <= HP && first + h <= stride && hidden.len() / stride * C <= probs.len());
         // W2 transposed (class-major) and padded with zeros to HP units.
         let mut w2t_store = CacheAligned([[0.0f64; HP]; C]);
         let w2t = &mut w2t_store.0;
@@ -507,9 +546,10 @@ dispatched! {
         for (((x_r, &label), a_r), p_r) in x
             .chunks_exact(D)
             .zip(labels)
-            .zip(hidden.chunks_exact(h))
+            .zip(hidden.chunks_exact(stride))
             .zip(probs.chunks_exact(C))
         {
+            let a_r = &a_r[first..first + h];
             // δ3 = p - onehot(y) (`p - 0.0` is `p`; selecting the 1 by comparison rather than
             // storing at the label's index keeps δ3 in registers)
             assert!(label < C, "label {label} is not one of the {C} classes");

@@ -133,27 +133,42 @@ fn fused_pass_declines_shapes_it_does_not_mirror() {
 
 #[test]
 fn large_batches_match_too() {
-    // Large enough for the forward sweep to split rows across threads, and for the backward
-    // sweep to leave the batch to the (threaded) layered kernels.
+    // Large enough for the forward sweep to split rows across threads and the backward sweep
+    // to split the hidden units in two (or, below 8 units, to leave the batch to the threaded
+    // layered kernels).
     let mut rng = Lcg(99);
-    let (n, d, h, c) = (5000, 2, 64, 2);
-    let x = rng.matrix(n, d, 2.0);
-    let w1 = rng.matrix(d, h, 1.0);
-    let b1 = rng.matrix(1, h, 1.0).row(0).to_owned();
-    let w2 = rng.matrix(h, c, 1.0);
-    let b2 = rng.matrix(1, c, 1.0).row(0).to_owned();
-    let y = Array1::from_shape_fn(n, |_| rng.below(c));
-    let net = OneHiddenParams {
-        w1: w1.view(),
-        b1: b1.view(),
-        w2: w2.view(),
-        b2: b2.view(),
-    };
-    for fast in [false, true] {
-        let reference = layered(&x, &y, net, fast);
-        let (forward, _, got) = fused(&x, &y, net, fast);
-        assert!(forward);
-        let forward_len = n * (h + 2 * c);
-        assert!(reference.bits()[..forward_len] == got.bits()[..forward_len]);
+    for (n, d, h, c) in [
+        (5000, 2, 64, 2),
+        (4000, 2, 50, 2),
+        (3000, 3, 24, 3),
+        (20000, 2, 5, 2),
+    ] {
+        let x = rng.matrix(n, d, 2.0);
+        let w1 = rng.matrix(d, h, 1.0);
+        let b1 = rng.matrix(1, h, 1.0).row(0).to_owned();
+        let w2 = rng.matrix(h, c, 1.0);
+        let b2 = rng.matrix(1, c, 1.0).row(0).to_owned();
+        let y = Array1::from_shape_fn(n, |_| rng.below(c));
+        let net = OneHiddenParams {
+            w1: w1.view(),
+            b1: b1.view(),
+            w2: w2.view(),
+            b2: b2.view(),
+        };
+        for fast in [false, true] {
+            let reference = layered(&x, &y, net, fast);
+            let (forward, backward, got) = fused(&x, &y, net, fast);
+            assert!(forward);
+            assert_eq!(backward, h >= 8, "n={n} h={h}: the backward sweep's choice");
+            let compared = if backward {
+                reference.bits().len()
+            } else {
+                n * (h + 2 * c)
+            };
+            assert!(
+                reference.bits()[..compared] == got.bits()[..compared],
+                "n={n} d={d} h={h} c={c} fast={fast}: bits differ"
+            );
+        }
     }
 }
