@@ -4,7 +4,7 @@
 //! Our side runs in this process, linking the library crates built in release mode: the same
 //! passes, the same loss evaluations and the same accuracy computations as the Python side
 //! (`reference/bench_seed.py`). Options: `--scaling` adds the cost-per-pass table over N and H;
-//! `--no-python` times our side only; `--repeat K` keeps the best of K runs of ours (default 3).
+//! `--no-python` times our side only; `--repeat K` keeps the best of K runs of ours (default 5).
 
 use std::process::Command;
 use std::time::Instant;
@@ -23,7 +23,7 @@ const W3_LEARNING_RATE: f64 = 2e-5;
 pub fn run(args: &[String]) -> Result<()> {
     let mut scaling = false;
     let mut python = true;
-    let mut repeat = 3;
+    let mut repeat = 5;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -37,7 +37,7 @@ pub fn run(args: &[String]) -> Result<()> {
                      importable) on W1, W2 and W3 in one run, and prints the ratios.\n\
                      --scaling    also the cost per pass for N = 1k..1M and H = 1..256\n\
                      --no-python  ours only\n\
-                     --repeat K   best of K runs per workload (default 3)"
+                     --repeat K   best of K runs per workload (default 5)"
                 );
                 return Ok(());
             }
