@@ -1692,47 +1692,63 @@ mod tests {
         ((*seed >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * scale
     }
 
+    /// `len` reproducible values in `[-scale, scale)`.
+    fn draw(seed: &mut u64, len: usize, scale: f64) -> Vec<f64> {
+        (0..len).map(|_| value(seed, scale)).collect()
+    }
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|f| f.to_bits()).collect()
+    }
+
+    /// `f(d, h, c)` for every shape the rows-in-lanes kernels take.
+    fn each_lanes_shape(mut f: impl FnMut(usize, usize, usize)) {
+        for d in 1..=ONE_HIDDEN_MAX_INPUTS {
+            for h in 1..=LANES_MAX_HIDDEN {
+                for c in 2..=ONE_HIDDEN_MAX_CLASSES {
+                    f(d, h, c);
+                }
+            }
+        }
+    }
+
     #[test]
     fn avx2_gradient_sums_have_the_portable_kernels_bits() {
         if !crate::dispatch::has_fma_avx2() {
             return;
         }
         let mut seed = 9;
-        for d in 1..=ONE_HIDDEN_MAX_INPUTS {
-            for h in 1..=LANES_MAX_HIDDEN {
-                for c in 2..=ONE_HIDDEN_MAX_CLASSES {
-                    // Row counts around the block size (a tail of 0 to 3 rows).
-                    for n in [0, 1, 2, 3, 4, 5, 7, 13, 200, 203] {
-                        let mut draw = |len: usize, s: f64| -> Vec<f64> {
-                            (0..len).map(|_| value(&mut seed, s)).collect()
-                        };
-                        let (x, hidden, w2) =
-                            (draw(n * d, 2.0), draw(n * h, 1.0), draw(h * c, 1.5));
-                        let probs: Vec<f64> = draw(n * c, 1.0).iter().map(|v| v.abs()).collect();
-                        let labels: Vec<usize> = (0..n).map(|r| (r * 7 + n) % c).collect();
-                        let b = Batch {
-                            x: &x,
-                            labels: &labels,
-                            hidden: &hidden,
-                            probs: &probs,
-                        };
-                        let want = by_inputs_classes!(
-                            lane_sums_kernel,
-                            d,
-                            c,
-                            (&x, &labels, &hidden, &probs, &w2, h)
-                        );
-                        // SAFETY: the CPU has AVX2 and FMA (checked above).
-                        let got = unsafe { avx2::lane_sums_avx2(b, &w2, d, h, c) };
-                        let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
-                        assert_eq!(bits(&got), bits(&want), "d={d} h={h} c={c} n={n}");
-                        if n == 203 {
-                            assert!(want[B2_AT] != 0.0 && want[W1_AT] != 0.0);
-                        }
-                    }
+        each_lanes_shape(|d, h, c| {
+            // Row counts around the block size (a tail of 0 to 3 rows).
+            for n in [0, 1, 2, 3, 4, 5, 7, 13, 200, 203] {
+                let x = draw(&mut seed, n * d, 2.0);
+                let hidden = draw(&mut seed, n * h, 1.0);
+                let w2 = draw(&mut seed, h * c, 1.5);
+                let probs: Vec<f64> = draw(&mut seed, n * c, 1.0)
+                    .iter()
+                    .map(|v| v.abs())
+                    .collect();
+                let labels: Vec<usize> = (0..n).map(|r| (r * 7 + n) % c).collect();
+                let b = Batch {
+                    x: &x,
+                    labels: &labels,
+                    hidden: &hidden,
+                    probs: &probs,
+                };
+                let want = by_inputs_classes!(
+                    lane_sums_kernel,
+                    d,
+                    c,
+                    (&x, &labels, &hidden, &probs, &w2, h)
+                );
+                // SAFETY: the CPU has AVX2 and FMA (checked above).
+                let got = unsafe { avx2::lane_sums_avx2(b, &w2, d, h, c) };
+                assert_eq!(bits(&got), bits(&want), "d={d} h={h} c={c} n={n}");
+                if n == 203 {
+                    assert!(want[B2_AT] != 0.0 && want[W1_AT] != 0.0);
                 }
             }
-        }
+        });
     }
 
     #[test]
@@ -1741,49 +1757,37 @@ mod tests {
             return;
         }
         let mut seed = 7;
-        for d in 1..=ONE_HIDDEN_MAX_INPUTS {
-            for h in 1..=LANES_MAX_HIDDEN {
-                for c in 2..=ONE_HIDDEN_MAX_CLASSES {
-                    // Row counts around the block size, and weights that saturate some units.
-                    for (n, scale) in [(1, 1.5), (7, 1.5), (13, 40.0), (200, 1.5), (203, 300.0)] {
-                        let mut draw = |len: usize, s: f64| -> Vec<f64> {
-                            (0..len).map(|_| value(&mut seed, s)).collect()
-                        };
-                        let (x, w1, b1) = (draw(n * d, 2.0), draw(d * h, scale), draw(h, 1.0));
-                        let (w2, b2) = (draw(h * c, scale), draw(c, 1.0));
-                        let p = Params {
-                            w1: &w1,
-                            b1: &b1,
-                            w2: &w2,
-                            b2: &b2,
-                        };
-                        let outputs = || (vec![f64::NAN; n * h], vec![f64::NAN; n * c * 2]);
-                        let (mut h_want, mut zp_want) = outputs();
-                        let (z_want, p_want) = zp_want.split_at_mut(n * c);
-                        by_inputs_classes!(
-                            forward_lanes_kernel,
-                            d,
-                            c,
-                            (&x, &w1, &b1, &w2, &b2, &mut h_want, z_want, p_want)
-                        );
-                        let (mut h_got, mut zp_got) = outputs();
-                        let (z_got, p_got) = zp_got.split_at_mut(n * c);
-                        // SAFETY: the CPU has AVX2 and FMA (checked above).
-                        unsafe { avx2::forward_lanes_avx2(&x, p, &mut h_got, z_got, p_got, d, c) };
-                        let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
-                        assert_eq!(
-                            bits(&h_got),
-                            bits(&h_want),
-                            "hidden, d={d} h={h} c={c} n={n}"
-                        );
-                        assert_eq!(
-                            bits(&zp_got),
-                            bits(&zp_want),
-                            "outputs, d={d} h={h} c={c} n={n}"
-                        );
-                    }
-                }
+        each_lanes_shape(|d, h, c| {
+            // Row counts around the block size, and weights that saturate some units.
+            for (n, scale) in [(1, 1.5), (7, 1.5), (13, 40.0), (200, 1.5), (203, 300.0)] {
+                let x = draw(&mut seed, n * d, 2.0);
+                let w1 = draw(&mut seed, d * h, scale);
+                let b1 = draw(&mut seed, h, 1.0);
+                let w2 = draw(&mut seed, h * c, scale);
+                let b2 = draw(&mut seed, c, 1.0);
+                let p = Params {
+                    w1: &w1,
+                    b1: &b1,
+                    w2: &w2,
+                    b2: &b2,
+                };
+                let outputs = || (vec![f64::NAN; n * h], vec![f64::NAN; n * c * 2]);
+                let (mut h_want, mut zp_want) = outputs();
+                let (z_want, p_want) = zp_want.split_at_mut(n * c);
+                by_inputs_classes!(
+                    forward_lanes_kernel,
+                    d,
+                    c,
+                    (&x, &w1, &b1, &w2, &b2, &mut h_want, z_want, p_want)
+                );
+                let (mut h_got, mut zp_got) = outputs();
+                let (z_got, p_got) = zp_got.split_at_mut(n * c);
+                // SAFETY: the CPU has AVX2 and FMA (checked above).
+                unsafe { avx2::forward_lanes_avx2(&x, p, &mut h_got, z_got, p_got, d, c) };
+                let where_ = format!("d={d} h={h} c={c} n={n}");
+                assert_eq!(bits(&h_got), bits(&h_want), "hidden, {where_}");
+                assert_eq!(bits(&zp_got), bits(&zp_want), "outputs, {where_}");
             }
-        }
+        });
     }
 }

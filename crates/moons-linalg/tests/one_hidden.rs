@@ -5,7 +5,7 @@ use moons_linalg::{one_hidden_forward_into, one_hidden_gradients_into, OneHidden
 use ndarray::{Array1, Array2};
 
 mod common;
-use common::{layered, Lcg, Pass};
+use common::{layered, Case, Lcg, Pass};
 
 /// The fused pass, and whether its forward and backward sweeps ran (or declined).
 fn fused(
@@ -62,21 +62,11 @@ fn random_shapes() {
         // Mostly the seed's scales; now and then weights large enough that logits pass the
         // softmax shift threshold and tanh saturates.
         let scale = if case % 7 == 0 { 400.0 } else { 1.5 };
-        let x = rng.matrix(n, d, 2.0);
-        let w1 = rng.matrix(d, h, scale);
-        let b1 = rng.matrix(1, h, 1.0).row(0).to_owned();
-        let w2 = rng.matrix(h, c, scale);
-        let b2 = rng.matrix(1, c, 1.0).row(0).to_owned();
-        let y = Array1::from_shape_fn(n, |_| rng.below(c));
-        let net = OneHiddenParams {
-            w1: w1.view(),
-            b1: b1.view(),
-            w2: w2.view(),
-            b2: b2.view(),
-        };
+        let case = Case::random(&mut rng, n, d, h, c, scale);
+        let (x, y, net) = (&case.x, &case.y, case.net());
         for fast in [false, true] {
-            let reference = layered(&x, &y, net, fast);
-            let (forward, backward, got) = fused(&x, &y, net, fast);
+            let reference = layered(x, y, net, fast);
+            let (forward, backward, got) = fused(x, y, net, fast);
             assert!(forward, "forward declined d={d} h={h} c={c} n={n}");
             // numpy's `Xᵀ · δ2` with one input and two or three hidden units is a `dgemv`,
             // which only the layered kernels mirror.
@@ -143,21 +133,11 @@ fn large_batches_match_too() {
         (3000, 3, 24, 3),
         (20000, 2, 5, 2),
     ] {
-        let x = rng.matrix(n, d, 2.0);
-        let w1 = rng.matrix(d, h, 1.0);
-        let b1 = rng.matrix(1, h, 1.0).row(0).to_owned();
-        let w2 = rng.matrix(h, c, 1.0);
-        let b2 = rng.matrix(1, c, 1.0).row(0).to_owned();
-        let y = Array1::from_shape_fn(n, |_| rng.below(c));
-        let net = OneHiddenParams {
-            w1: w1.view(),
-            b1: b1.view(),
-            w2: w2.view(),
-            b2: b2.view(),
-        };
+        let case = Case::random(&mut rng, n, d, h, c, 1.0);
+        let (x, y, net) = (&case.x, &case.y, case.net());
         for fast in [false, true] {
-            let reference = layered(&x, &y, net, fast);
-            let (forward, backward, got) = fused(&x, &y, net, fast);
+            let reference = layered(x, y, net, fast);
+            let (forward, backward, got) = fused(x, y, net, fast);
             assert!(forward);
             assert_eq!(backward, h >= 8, "n={n} h={h}: the backward sweep's choice");
             let compared = if backward {

@@ -1,5 +1,5 @@
-//! What the one-hidden-layer kernel tests share: a seeded generator, the outputs of one pass,
-//! and the reference pass through the layered kernels.
+//! What the one-hidden-layer kernel tests share: a seeded generator, random cases, the
+//! outputs of one pass, and the reference pass through the layered kernels.
 #![allow(dead_code)] // each test file uses its own part
 
 use moons_linalg::{
@@ -7,6 +7,45 @@ use moons_linalg::{
     softmax_rows_into, weight_gradients_into, LayerActivation, OneHiddenParams,
 };
 use ndarray::{Array1, Array2};
+
+/// A random batch and one-hidden-layer network: inputs in `[-2, 2)`, weights in
+/// `[-scale, scale)`, biases in `[-1, 1)`.
+pub struct Case {
+    pub x: Array2<f64>,
+    pub y: Array1<usize>,
+    pub w1: Array2<f64>,
+    pub b1: Array1<f64>,
+    pub w2: Array2<f64>,
+    pub b2: Array1<f64>,
+}
+
+impl Case {
+    pub fn random(rng: &mut Lcg, n: usize, d: usize, h: usize, c: usize, scale: f64) -> Self {
+        Self {
+            x: rng.matrix(n, d, 2.0),
+            y: Array1::from_shape_fn(n, |_| rng.below(c)),
+            w1: rng.matrix(d, h, scale),
+            b1: rng.vector(h, 1.0),
+            w2: rng.matrix(h, c, scale),
+            b2: rng.vector(c, 1.0),
+        }
+    }
+
+    pub fn net(&self) -> OneHiddenParams<'_> {
+        OneHiddenParams {
+            w1: self.w1.view(),
+            b1: self.b1.view(),
+            w2: self.w2.view(),
+            b2: self.b2.view(),
+        }
+    }
+
+    pub fn dims(&self) -> (usize, usize, usize, usize) {
+        let (n, d) = self.x.dim();
+        let (h, c) = self.w2.dim();
+        (n, d, h, c)
+    }
+}
 
 /// A linear congruential generator: the same inputs on every run.
 pub struct Lcg(pub u64);
