@@ -180,11 +180,16 @@ def main():
     else:
         try:
             import torch
+        except ImportError as e:
+            torch = None
+            result["torch_skipped"] = f"PyTorch is not installed ({e})"
+        except Exception as e:  # an installed but broken torch (e.g. missing CUDA libraries)
+            torch = None
+            result["torch_skipped"] = f"PyTorch cannot be imported ({type(e).__name__}: {e})"
+        if torch is not None:
             torch.set_default_dtype(torch.float64)
             result["versions"]["torch"] = torch.__version__
             result["torch"] = torch_workloads(torch, args.w3_passes)
-        except ImportError as e:
-            result["torch_skipped"] = f"PyTorch is not installed ({e})"
     json.dump(result, sys.stdout)
     print()
 

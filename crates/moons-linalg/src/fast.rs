@@ -25,6 +25,7 @@ const LOG2E: f64 = std::f64::consts::LOG2_E;
 // ln 2 split so that `n * LN2_HI` is exact for |n| < 2^11 (Cody and Waite).
 const LN2_HI: f64 = 0.693_147_180_369_123_8;
 const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
+const LN2: f64 = std::f64::consts::LN_2;
 // Adding 1.5 * 2^52 rounds to an integer and leaves it in the low mantissa bits.
 const ROUND_SHIFT: f64 = 6_755_399_441_055_744.0;
 
@@ -44,17 +45,9 @@ const C10: f64 = 1.0 / 3_628_800.0;
 const C11: f64 = 1.0 / 39_916_800.0;
 const C12: f64 = 1.0 / 479_001_600.0;
 
-/// `exp(x)` to within [`EXP_MAX_REL_ERROR`] (relative), branch-free. Inputs are clamped to
-/// `[-708, 709]`, so results below `exp(-708)` come out as about 3e-308 instead of smaller;
-/// NaN stays NaN.
+/// `e^r - 1` as `r + r² P(r)` for a reduced argument `|r| <= ln2/2 + tiny`.
 #[inline(always)]
-pub fn exp_approx(x: f64) -> f64 {
-    // `clamp` keeps NaN.
-    let x = x.clamp(-708.0, 709.0);
-    let kd = x.mul_add(LOG2E, ROUND_SHIFT);
-    let n = kd - ROUND_SHIFT;
-    let r = n.mul_add(-LN2_HI, x);
-    let r = n.mul_add(-LN2_LO, r);
+fn expm1_reduced(r: f64) -> f64 {
     let r2 = r * r;
     let r4 = r2 * r2;
     let p23 = r.mul_add(C3, C2);
@@ -66,7 +59,21 @@ pub fn exp_approx(x: f64) -> f64 {
     let p69 = r2.mul_add(p89, p67);
     let p1012 = r2.mul_add(C12, p1011);
     let p = r4.mul_add(r4.mul_add(p1012, p69), p25);
-    let q = r2.mul_add(p, r);
+    r2.mul_add(p, r)
+}
+
+/// `exp(x)` to within [`EXP_MAX_REL_ERROR`] (relative), branch-free. Inputs are clamped to
+/// `[-708, 709]`, so results below `exp(-708)` come out as about 3e-308 instead of smaller;
+/// NaN stays NaN.
+#[inline(always)]
+pub fn exp_approx(x: f64) -> f64 {
+    // `clamp` keeps NaN.
+    let x = x.clamp(-708.0, 709.0);
+    let kd = x.mul_add(LOG2E, ROUND_SHIFT);
+    let n = kd - ROUND_SHIFT;
+    let r = n.mul_add(-LN2_HI, x);
+    let r = n.mul_add(-LN2_LO, r);
+    let q = expm1_reduced(r);
     // 2^n from the integer sitting in the low bits of `kd`: n + 1023 is in [1, 2046].
     let scale = f64::from_bits(kd.to_bits().wrapping_add(1023) << 52);
     // 2^n (1 + q) with one rounding: the error is that of `q` (well below an ulp of 1 + q)
@@ -75,17 +82,28 @@ pub fn exp_approx(x: f64) -> f64 {
 }
 
 /// `tanh(x)` to within [`TANH_MAX_ABS_ERROR`] (absolute), branch-free, as
-/// `sign(x) (1 - 2 / (exp(2|x|) + 1))` with [`exp_approx`]. NaN stays NaN.
+/// `sign(x) (1 - 2 / (exp(2|x|) + 1))`. NaN stays NaN.
+///
+/// `exp(2|x|) + 1` is [`exp_approx`]'s arithmetic shortened for this one use, because the
+/// kernels wait on its latency: the argument is already in `[0, 40]`, so there is no clamp;
+/// `ln 2` is one constant instead of Cody and Waite's two (its error, `2^n` times `2e-17`,
+/// moves `tanh` by less than `2e-17` since `tanh`'s slope there is `4 / e^{2|x|}`); and the
+/// `+ 1` joins the last multiply-add (`2^n q + (2^n + 1)`, one rounding instead of two; `2^n +
+/// 1` is exact up to `n = 52`, beyond which `tanh` rounds to 1 anyway).
 #[inline(always)]
 pub fn tanh_approx(x: f64) -> f64 {
     let ax = x.abs();
     // tanh(20) rounds to 1.0; clamping keeps exp finite. NaN fails the comparison and stays.
     let ax = if ax > 20.0 { 20.0 } else { ax };
-    let e = exp_approx(2.0 * ax);
-    let t = 1.0 - 2.0 / (e + 1.0);
+    let kd = ax.mul_add(2.0 * LOG2E, ROUND_SHIFT);
+    let n = kd - ROUND_SHIFT;
+    let r = n.mul_add(-LN2, ax + ax);
+    let q = expm1_reduced(r);
+    let scale = f64::from_bits(kd.to_bits().wrapping_add(1023) << 52);
+    let e_plus_1 = scale.mul_add(q, scale + 1.0);
+    let t = 1.0 - 2.0 / e_plus_1;
     t.copysign(x)
 }
-
 /// Applies a lane-wise AVX2 operation to each of `G` vectors, step by step, so that the `G`
 /// independent chains interleave in the instruction stream.
 #[cfg(target_arch = "x86_64")]
@@ -103,6 +121,26 @@ macro_rules! each {
     }};
 }
 
+/// [`expm1_reduced`] of `4 G` lanes: the same operations in the same order.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn expm1_reduced_avx2<const G: usize>(r: [__m256d; G]) -> [__m256d; G] {
+    let splat = _mm256_set1_pd;
+    let r2 = each!(|r| _mm256_mul_pd(r, r));
+    let r4 = each!(|r2| _mm256_mul_pd(r2, r2));
+    let p23 = each!(|r| _mm256_fmadd_pd(r, splat(C3), splat(C2)));
+    let p45 = each!(|r| _mm256_fmadd_pd(r, splat(C5), splat(C4)));
+    let p67 = each!(|r| _mm256_fmadd_pd(r, splat(C7), splat(C6)));
+    let p89 = each!(|r| _mm256_fmadd_pd(r, splat(C9), splat(C8)));
+    let p1011 = each!(|r| _mm256_fmadd_pd(r, splat(C11), splat(C10)));
+    let p25 = each!(|r2, p45, p23| _mm256_fmadd_pd(r2, p45, p23));
+    let p69 = each!(|r2, p89, p67| _mm256_fmadd_pd(r2, p89, p67));
+    let p1012 = each!(|r2, p1011| _mm256_fmadd_pd(r2, splat(C12), p1011));
+    let p = each!(|r4, p1012, p69, p25| _mm256_fmadd_pd(r4, _mm256_fmadd_pd(r4, p1012, p69), p25));
+    each!(|r2, p, r| _mm256_fmadd_pd(r2, p, r))
+}
+
 /// [`exp_approx`] of `4 G` lanes with AVX2 and FMA: the same operations in the same order, so
 /// every lane has the bits [`exp_approx`] gives it. For kernels that hold their values in
 /// registers; the `G` vectors advance together, because one chain (~70 cycles of latency) is
@@ -118,18 +156,7 @@ pub(crate) fn exp_approx_avx2<const G: usize>(x: [__m256d; G]) -> [__m256d; G] {
     let n = each!(|kd| _mm256_sub_pd(kd, splat(ROUND_SHIFT)));
     let r = each!(|n, x| _mm256_fnmadd_pd(n, splat(LN2_HI), x));
     let r = each!(|n, r| _mm256_fnmadd_pd(n, splat(LN2_LO), r));
-    let r2 = each!(|r| _mm256_mul_pd(r, r));
-    let r4 = each!(|r2| _mm256_mul_pd(r2, r2));
-    let p23 = each!(|r| _mm256_fmadd_pd(r, splat(C3), splat(C2)));
-    let p45 = each!(|r| _mm256_fmadd_pd(r, splat(C5), splat(C4)));
-    let p67 = each!(|r| _mm256_fmadd_pd(r, splat(C7), splat(C6)));
-    let p89 = each!(|r| _mm256_fmadd_pd(r, splat(C9), splat(C8)));
-    let p1011 = each!(|r| _mm256_fmadd_pd(r, splat(C11), splat(C10)));
-    let p25 = each!(|r2, p45, p23| _mm256_fmadd_pd(r2, p45, p23));
-    let p69 = each!(|r2, p89, p67| _mm256_fmadd_pd(r2, p89, p67));
-    let p1012 = each!(|r2, p1011| _mm256_fmadd_pd(r2, splat(C12), p1011));
-    let p = each!(|r4, p1012, p69, p25| _mm256_fmadd_pd(r4, _mm256_fmadd_pd(r4, p1012, p69), p25));
-    let q = each!(|r2, p, r| _mm256_fmadd_pd(r2, p, r));
+    let q = expm1_reduced_avx2(r);
     each!(|q, kd| {
         let bits = _mm256_add_epi64(_mm256_castpd_si256(kd), _mm256_set1_epi64x(1023));
         let scale = _mm256_castsi256_pd(_mm256_slli_epi64::<52>(bits));
@@ -145,15 +172,17 @@ pub(crate) fn exp_approx_avx2<const G: usize>(x: [__m256d; G]) -> [__m256d; G] {
 pub(crate) fn tanh_approx_avx2<const G: usize>(x: [__m256d; G]) -> [__m256d; G] {
     let splat = _mm256_set1_pd;
     let sign = splat(-0.0);
-    // `if |x| > 20 { 20 } else { |x| }`, doubled: MINPD returns its second operand for NaN.
-    let a = each!(|x| {
-        let ax = _mm256_min_pd(splat(20.0), _mm256_andnot_pd(sign, x));
-        _mm256_add_pd(ax, ax)
-    });
-    let e = exp_approx_avx2(a);
-    each!(|e, x| {
-        let q = _mm256_div_pd(splat(2.0), _mm256_add_pd(e, splat(1.0)));
-        let t = _mm256_sub_pd(splat(1.0), q);
+    // `if |x| > 20 { 20 } else { |x| }`: MINPD returns its second operand for NaN.
+    let ax = each!(|x| _mm256_min_pd(splat(20.0), _mm256_andnot_pd(sign, x)));
+    let kd = each!(|ax| _mm256_fmadd_pd(ax, splat(2.0 * LOG2E), splat(ROUND_SHIFT)));
+    let n = each!(|kd| _mm256_sub_pd(kd, splat(ROUND_SHIFT)));
+    let r = each!(|n, ax| _mm256_fnmadd_pd(n, splat(LN2), _mm256_add_pd(ax, ax)));
+    let q = expm1_reduced_avx2(r);
+    each!(|q, kd, x| {
+        let bits = _mm256_add_epi64(_mm256_castpd_si256(kd), _mm256_set1_epi64x(1023));
+        let scale = _mm256_castsi256_pd(_mm256_slli_epi64::<52>(bits));
+        let e_plus_1 = _mm256_fmadd_pd(scale, q, _mm256_add_pd(scale, splat(1.0)));
+        let t = _mm256_sub_pd(splat(1.0), _mm256_div_pd(splat(2.0), e_plus_1));
         // copysign
         _mm256_or_pd(_mm256_andnot_pd(sign, t), _mm256_and_pd(sign, x))
     })
