@@ -47,11 +47,15 @@
 //!   (`avx2::lane_sums_avx2`, intrinsics, ~2x faster than units in lanes for
 //!   `D = 2, H = 3, C = 2, N = 200`); [`lane_sums_kernel`] runs the same operations on arrays
 //!   elsewhere, and a unit test checks that the two give the same bits;
-//! - wider layers, **units in SIMD lanes**: `db2` from the probabilities summed in lanes and
-//!   the labels counted exactly; then, for each chunk of [`U`] hidden units, one sweep over
-//!   the rows in order, each row adding its terms to the chunk's accumulators. A unit's sums
-//!   depend on nothing but its own chunk's sweep, so chunks run in parallel for large
-//!   batches with the same bits.
+//! - from [`EXACT_GRADIENTS_MIN_HIDDEN`] (8) units, the exact kernel
+//!   ([`crate::one_hidden_gradients_into`]) on the fast forward pass's outputs: one sweep over
+//!   the rows for all units (two threads with half of the units each on large batches),
+//!   deterministic, and measured 5x faster than units in lanes at `N = 100000, H = 64`;
+//! - 7 units (or a call the exact kernel declines), **units in SIMD lanes**: `db2` from the
+//!   probabilities summed in lanes and the labels counted exactly; then, for each chunk of
+//!   [`U`] hidden units, one sweep over the rows in order, each row adding its terms to the
+//!   chunk's accumulators. A unit's sums depend on nothing but its own chunk's sweep, so
+//!   chunks run in parallel for large batches with the same bits.
 //!
 //! Errors: each activation is within
 //! [`fast::TANH_MAX_ABS_ERROR`](crate::fast::TANH_MAX_ABS_ERROR) of the C library's `tanh` and
@@ -75,6 +79,16 @@ use crate::one_hidden::{
 
 /// The widest hidden layer whose forward pass runs with rows in lanes.
 const LANES_MAX_HIDDEN: usize = 6;
+
+/// The narrowest hidden layer whose fast-mode gradients come from the exact fused kernel
+/// ([`crate::one_hidden_gradients_into`]) instead of units in lanes. The units-in-lanes kernel
+/// sweeps the rows once per chunk of four units: on `N = 100000, H = 64` that measured 23 ms
+/// a pass against 4.7 ms for the exact kernel's single sweep (two threads), which also won at
+/// `N = 200` from `H = 50` (7.2 against 8.9 us) and lost a little at `H = 20` (4.0 against
+/// 3.6). The exact kernel declines large batches of fewer than 8 units when there are
+/// threads; from 8 its choice does not depend on the thread count, which keeps the bits
+/// deterministic.
+const EXACT_GRADIENTS_MIN_HIDDEN: usize = 8;
 
 /// Units per chunk: one AVX2 vector of `f64`.
 const U: usize = 4;
@@ -217,6 +231,24 @@ pub fn one_hidden_fast_gradients_into(
     let Some((d, h, c, p)) = fast_shape(&x, &net) else {
         return false;
     };
+    // Wide layers: the exact kernel, which reads each row once for all its units (and splits
+    // the units between two threads on large batches). Its sums are deterministic too, and
+    // from 8 units whether it takes a call does not depend on the thread count.
+    if h >= EXACT_GRADIENTS_MIN_HIDDEN
+        && crate::one_hidden_gradients_into(
+            x,
+            labels,
+            net,
+            hidden,
+            probs,
+            dw1.view_mut(),
+            db1.view_mut(),
+            dw2.view_mut(),
+            db2.view_mut(),
+        )
+    {
+        return true;
+    }
     let n = x.nrows();
     let Some(GradientSlices {
         x: xs,

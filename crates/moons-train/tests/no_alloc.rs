@@ -56,8 +56,8 @@ fn training_passes_do_not_allocate() {
     let data = make_moons(200, 0.2, true, &mut RandomState::new(0)).unwrap();
 
     // The kernels, pass by pass, exact and fast, for the seed's network and a deeper one (fast
-    // mode's one-hidden-layer kernels: rows in lanes for H = 3, units in lanes for H = 8 and
-    // 50). These sizes stay below the threshold at which kernels hand work to rayon, whose
+    // mode's one-hidden-layer kernels: rows in lanes for H = 3, units in lanes for the forward
+    // pass of H = 8 and 50, whose gradients are the exact fused kernel's). These sizes stay below the threshold at which kernels hand work to rayon, whose
     // scheduler allocates now and then (a queue block every few dozen jobs injected).
     for (hidden, fast) in [
         (vec![3], false),

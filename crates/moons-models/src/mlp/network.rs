@@ -20,8 +20,9 @@
 //! In fast mode a network with one tanh hidden layer of any width up to 64 (up to 4 inputs, 2
 //! to 4 classes) runs its whole forward pass and its whole backward pass as one kernel each
 //! (`moons_linalg::one_hidden_fast_forward_into` / `one_hidden_fast_gradients_into`): rows or
-//! units in SIMD lanes, sums in any order, so not the layered code's bits, but deterministic
-//! (the same bits on every run and for any number of threads).
+//! units in SIMD lanes, sums in any order (from 8 units the gradients are the exact fused
+//! kernel's, on the fast forward pass's outputs), so not the layered code's bits, but
+//! deterministic (the same bits on every run and for any number of threads).
 //! `crates/moons-linalg/tests/one_hidden_fast.rs` compares them with the exact kernels. Other
 //! fast-mode networks take the layered code with the approximations.
 //!
