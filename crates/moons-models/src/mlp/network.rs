@@ -41,9 +41,9 @@ use moons_linalg::{
     softmax_delta_into, softmax_rows_approx_into, softmax_rows_into, sum_of_squares,
     weight_gradients_into, LayerActivation, OneHiddenParams, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };
-use ndarray::{s, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
-use super::workspace::rows_mut;
+use super::workspace::{rows, rows_mut};
 use super::{Gradients, Mlp, Workspace};
 use crate::Activation;
 
@@ -128,11 +128,7 @@ impl Mlp {
         };
         for (l, layer) in self.layers.iter().enumerate() {
             let (before, rest) = ws.hidden.split_at_mut(l);
-            let input = if l == 0 {
-                x
-            } else {
-                before[l - 1].slice(s![..n, ..])
-            };
+            let input = if l == 0 { x } else { rows(&before[l - 1], n) };
             // z_l = a_{l-1} W_l + b_l, a_l = f(z_l)
             if l == last {
                 affine_into(
@@ -157,7 +153,7 @@ impl Mlp {
             }
         }
         // p = softmax(z_L)
-        let logits = ws.logits.slice(s![..n, ..]);
+        let logits = rows(&ws.logits, n);
         if ws.fast {
             softmax_rows_approx_into(logits, rows_mut(&mut ws.probs, n));
         } else {
@@ -177,8 +173,8 @@ impl Mlp {
         let n = x.nrows();
         self.forward(x, ws);
         let data_loss = cross_entropy_sum(
-            ws.logits.slice(s![..n, ..]),
-            ws.probs.slice(s![..n, ..]),
+            rows(&ws.logits, n),
+            rows(&ws.probs, n),
             y,
             &mut ws.loss_terms[..n],
         );
@@ -222,19 +218,15 @@ impl Mlp {
         let last = self.layers.len() - 1;
 
         // δ_L = p - onehot(y)
-        softmax_delta_into(
-            ws.probs.slice(s![..n, ..]),
-            y,
-            rows_mut(&mut ws.deltas[last], n),
-        );
+        softmax_delta_into(rows(&ws.probs, n), y, rows_mut(&mut ws.deltas[last], n));
 
         for l in (0..=last).rev() {
             let (lower, upper) = ws.deltas.split_at_mut(l);
-            let delta = upper[0].slice(s![..n, ..]);
+            let delta = rows(&upper[0], n);
             let input = if l == 0 {
                 x
             } else {
-                ws.hidden[l - 1].slice(s![..n, ..])
+                rows(&ws.hidden[l - 1], n)
             };
             let grad = &mut grads.layers[l];
 
@@ -278,8 +270,8 @@ impl Mlp {
             x,
             y,
             net,
-            ws.hidden[0].slice(s![..n, ..]),
-            ws.probs.slice(s![..n, ..]),
+            rows(&ws.hidden[0], n),
+            rows(&ws.probs, n),
             g1.weights.view_mut(),
             g1.bias.view_mut(),
             g2.weights.view_mut(),
