@@ -12,6 +12,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     restore_default_sigpipe();
+    join_the_thread_pool();
     // clap prints usage errors itself and exits with code 2.
     let cli = args::Cli::parse();
     progress::set_quiet(cli.quiet);
@@ -22,6 +23,18 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Makes the main thread one of rayon's global pool threads. A kernel that splits its work
+/// then hands half of it to the other thread directly (~1 us); from a thread outside the pool
+/// it would queue the work from outside and sleep until the pool had done all of it, which
+/// measured ~25 us per parallel section on a 2-core VM (a third of a 1000-row pass with 64
+/// hidden units). The pool keeps its size (`RAYON_NUM_THREADS` or one thread per core). If
+/// something already built the pool, it stays as it is.
+fn join_the_thread_pool() {
+    let _ = rayon::ThreadPoolBuilder::new()
+        .use_current_thread()
+        .build_global();
 }
 
 /// Lets `moons data | head` end quietly, as other Unix tools do, instead of failing on the
