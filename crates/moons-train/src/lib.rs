@@ -22,6 +22,13 @@
 //! - The baseline: [`LogisticRegressionCv`] and [`LogisticRegressionParams`] fit scikit-learn's
 //!   logistic regression to its optimum (see [`logreg`]).
 //!
+//! Threads: large batches, the sweep and cross-validation use rayon's global pool, and the
+//! results do not depend on the number of threads. A program that trains from its main thread
+//! should make that thread one of the pool's, as the `moons` binary does
+//! (`rayon::ThreadPoolBuilder::new().use_current_thread().build_global()`): otherwise every
+//! parallel section waits for the pool from outside, ~25 us each on a 2-core machine, which
+//! shows on batches of a few thousand rows.
+//!
 //! ```
 //! use moons_datasets::{make_moons, stratified_split, RandomState};
 //! use moons_models::{Activation, Init, Mlp};
