@@ -200,7 +200,7 @@ pub struct TrainArgs {
     /// Fast mode: vectorised approximations of tanh and exp (absolute error < 5e-16 per
     /// activation) instead of the C library's, and for one tanh hidden layer fused kernels
     /// that sum in whatever order vectorises. About 1.5-2x faster than the exact path for the
-    /// seed's small networks and ~1.3x with 100000 points and 64 units; the loss no longer
+    /// seed's small networks and ~1.4x with 100000 points and 64 units; the loss no longer
     /// equals numpy's to the last digit.
     #[arg(long)]
     pub fast: bool,

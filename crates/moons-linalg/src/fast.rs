@@ -86,10 +86,11 @@ pub fn exp_approx(x: f64) -> f64 {
 ///
 /// `exp(2|x|) + 1` is [`exp_approx`]'s arithmetic shortened for this one use, because the
 /// kernels wait on its latency: the argument is already in `[0, 40]`, so there is no clamp;
-/// `ln 2` is one constant instead of Cody and Waite's two (its error, `2^n` times `2e-17`,
-/// moves `tanh` by less than `2e-17` since `tanh`'s slope there is `4 / e^{2|x|}`); and the
-/// `+ 1` joins the last multiply-add (`2^n q + (2^n + 1)`, one rounding instead of two; `2^n +
-/// 1` is exact up to `n = 52`, beyond which `tanh` rounds to 1 anyway).
+/// `ln 2` is one constant instead of Cody and Waite's two (the reduced argument is then off
+/// by up to `n · 2.3e-17`, a relative error of `e = exp(2|x|)` that moves `tanh` by
+/// `2e / (e + 1)²` times as much, below `3 · 2^-n`: at most ~4e-17); and the `+ 1` joins the
+/// last multiply-add (`2^n q + (2^n + 1)`, one rounding instead of two; `2^n + 1` is exact up
+/// to `n = 52`, beyond which `tanh` rounds to 1 anyway).
 #[inline(always)]
 pub fn tanh_approx(x: f64) -> f64 {
     let ax = x.abs();
@@ -104,6 +105,7 @@ pub fn tanh_approx(x: f64) -> f64 {
     let t = 1.0 - 2.0 / e_plus_1;
     t.copysign(x)
 }
+
 /// Applies a lane-wise AVX2 operation to each of `G` vectors, step by step, so that the `G`
 /// independent chains interleave in the instruction stream.
 #[cfg(target_arch = "x86_64")]

@@ -1,8 +1,8 @@
 //! The seed's last experiment: the same network trained with several hidden-layer widths.
 
-use moons_datasets::Dataset;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use moons_datasets::Dataset;
 use rayon::prelude::*;
 
 use crate::{FittedNetwork, Report, SeedNetwork, TrainError};

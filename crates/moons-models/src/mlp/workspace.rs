@@ -83,7 +83,7 @@ impl Workspace {
 
     /// Switches the fast mode on or off. In fast mode the forward pass uses the vectorised
     /// approximations of `moons_linalg::fast` for `tanh` and `exp` (absolute error below
-    /// `moons_linalg::fast::TANH_MAX_ABS_ERROR` per activation): faster for small networks,
+    /// `moons_linalg::fast::TANH_MAX_ABS_ERROR` per activation): faster, most for small networks,
     /// no longer numpy's bits. Off by default.
     pub fn set_fast(&mut self, fast: bool) {
         self.fast = fast;
