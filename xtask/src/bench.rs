@@ -4,7 +4,9 @@
 //! Our side runs in this process, linking the library crates built in release mode: the same
 //! passes, the same loss evaluations and the same accuracy computations as the Python side
 //! (`reference/bench_seed.py`). Options: `--scaling` adds the cost-per-pass table over N and H;
-//! `--no-python` times our side only; `--repeat K` keeps the best of K runs of ours (default 5).
+//! `--no-python` times our side only; `--repeat K` keeps the best of K runs per workload, on
+//! both sides alike (default 3: timing noise on a shared machine is 15-30%, and the best of a
+//! few runs on one side only would flatter that side).
 
 use std::process::Command;
 use std::time::Instant;
@@ -23,7 +25,7 @@ const W3_LEARNING_RATE: f64 = 2e-5;
 pub fn run(args: &[String]) -> Result<()> {
     let mut scaling = false;
     let mut python = true;
-    let mut repeat = 5;
+    let mut repeat = 3;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -37,7 +39,8 @@ pub fn run(args: &[String]) -> Result<()> {
                      importable) on W1, W2 and W3 in one run, and prints the ratios.\n\
                      --scaling    also the cost per pass for N = 1k..1M and H = 1..256\n\
                      --no-python  ours only\n\
-                     --repeat K   best of K runs per workload (default 5)"
+                     --repeat K   best of K runs per workload, ours and the peers' alike\n\
+                     \x20            (default 3)"
                 );
                 return Ok(());
             }
@@ -48,12 +51,17 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     let threads = rayon::current_num_threads();
     println!(
-        "ours: release build, {threads} rayon threads, FMA/AVX2: {}",
+        "ours: release build, {threads} rayon threads, FMA/AVX2: {}; every time below is the \
+         best of {repeat} runs, on both sides",
         moons_linalg::has_fma_avx2()
     );
     let ours = Ours::measure(repeat.max(1))?;
     let walkthrough = walkthrough_seconds(repeat.max(1))?;
-    let peers = if python { run_python()? } else { Value::Null };
+    let peers = if python {
+        run_python(repeat.max(1))?
+    } else {
+        Value::Null
+    };
 
     println!();
     println!("| workload | ours exact | ours fast | numpy (seed code) | PyTorch f64 | numpy / ours exact | numpy / ours fast |");
@@ -332,13 +340,18 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1e3)
 }
 
-fn run_python() -> Result<Value> {
+fn run_python(repeat: usize) -> Result<Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../reference/bench_seed.py");
-    println!("running {script} (numpy, PyTorch if installed): about a minute ...");
+    println!(
+        "running {script} (numpy, PyTorch if installed), best of {repeat}: about a minute per \
+         run ..."
+    );
     let out = match Command::new("python3")
         .arg(script)
         .arg("--w3-passes")
         .arg(W3_PASSES.to_string())
+        .arg("--repeat")
+        .arg(repeat.to_string())
         .output()
     {
         Ok(out) => out,

@@ -12,7 +12,8 @@ use anyhow::{bail, Context, Result};
 use moons_datasets::{make_moons, Dataset, RandomState};
 use moons_models::Classifier;
 use moons_train::{
-    hidden_size_sweep, Fit, FittedNetwork, LogisticRegressionCv, SeedNetwork, SEED_HIDDEN_SIZES,
+    hidden_size_sweep, with_separate_run, Fit, FittedNetwork, LogisticRegressionCv, SeedNetwork,
+    SEED_HIDDEN_SIZES,
 };
 use moons_viz::tutorial;
 
@@ -126,17 +127,7 @@ impl SeedRuns {
             },
         );
         let seed_run = seed_run?;
-        let mut others = others?.into_iter();
-        let sweep = SEED_HIDDEN_SIZES
-            .iter()
-            .map(|&h| {
-                if h == SEED_HIDDEN {
-                    Some(seed_run.clone())
-                } else {
-                    others.next()
-                }
-            })
-            .collect::<Option<Vec<_>>>()
+        let sweep = with_separate_run(&SEED_HIDDEN_SIZES, SEED_HIDDEN, &seed_run, others?)
             .context("the sweep returned fewer runs than widths")?;
         Ok(Self {
             logistic: logistic?.refit.model,

@@ -161,30 +161,16 @@ pub fn one_hidden_forward_into(
     let Some((d, h, c)) = fused_shape(&x, &net) else {
         return false;
     };
-    let n = x.nrows();
-    if hidden.dim() != (n, h) || logits.dim() != (n, c) || probs.dim() != (n, c) {
-        return false;
-    }
-    let (Some(xs), Some(hs), Some(zs), Some(ps)) = (
-        x.as_slice(),
-        hidden.as_slice_mut(),
-        logits.as_slice_mut(),
-        probs.as_slice_mut(),
-    ) else {
+    let Some(out) = ForwardSlices::of(&x, (h, c), &mut hidden, &mut logits, &mut probs) else {
         return false;
     };
     let p = Params::of(&net).expect("checked by fused_shape");
     // Threads exactly when the layered hidden layer would (`affine_into` weighs a unit as its
     // d multiply-adds plus ~32 for the activation).
-    match rows_per_task(n, h * (d + 32)) {
-        None => forward_rows(xs, p, hs, zs, ps, d, c, fast),
-        Some(chunk) => hs
-            .par_chunks_mut(chunk * h)
-            .zip(zs.par_chunks_mut(chunk * c))
-            .zip(ps.par_chunks_mut(chunk * c))
-            .zip(xs.par_chunks(chunk * d))
-            .for_each(|(((hs, zs), ps), xs)| forward_rows(xs, p, hs, zs, ps, d, c, fast)),
-    }
+    let split = rows_per_task(x.nrows(), h * (d + 32));
+    out.run((d, h, c), split, |xs, hs, zs, ps| {
+        forward_rows(xs, p, hs, zs, ps, d, c, fast)
+    });
     true
 }
 
@@ -311,6 +297,64 @@ impl<'a> Params<'a> {
             w2: net.w2.to_slice()?,
             b2: net.b2.to_slice()?,
         })
+    }
+}
+
+/// The inputs and outputs of a forward kernel as slices, once the outputs' shapes are checked
+/// against the batch and the network's `(H, C)`.
+pub(crate) struct ForwardSlices<'a> {
+    x: &'a [f64],
+    hidden: &'a mut [f64],
+    logits: &'a mut [f64],
+    probs: &'a mut [f64],
+}
+
+impl<'a> ForwardSlices<'a> {
+    /// `None` unless `hidden`, `logits` and `probs` are `N x H`, `N x C`, `N x C` for the `N`
+    /// rows of `x`, and every buffer is contiguous and row-major.
+    pub(crate) fn of(
+        x: &'a ArrayView2<'_, f64>,
+        (h, c): (usize, usize),
+        hidden: &'a mut ArrayViewMut2<'_, f64>,
+        logits: &'a mut ArrayViewMut2<'_, f64>,
+        probs: &'a mut ArrayViewMut2<'_, f64>,
+    ) -> Option<Self> {
+        let n = x.nrows();
+        if hidden.dim() != (n, h) || logits.dim() != (n, c) || probs.dim() != (n, c) {
+            return None;
+        }
+        Some(Self {
+            x: x.as_slice()?,
+            hidden: hidden.as_slice_mut()?,
+            logits: logits.as_slice_mut()?,
+            probs: probs.as_slice_mut()?,
+        })
+    }
+
+    /// Calls `rows(x, hidden, logits, probs)` on every row at once, or with `Some(chunk)` on
+    /// tasks of `chunk` rows under rayon. Which rows a task gets never changes a result: each
+    /// output row depends on its own input row alone.
+    pub(crate) fn run(
+        self,
+        (d, h, c): (usize, usize, usize),
+        split: Option<usize>,
+        rows: impl Fn(&[f64], &mut [f64], &mut [f64], &mut [f64]) + Sync,
+    ) {
+        let Self {
+            x,
+            hidden,
+            logits,
+            probs,
+        } = self;
+        match split {
+            None => rows(x, hidden, logits, probs),
+            Some(chunk) => hidden
+                .par_chunks_mut(chunk * h)
+                .zip(logits.par_chunks_mut(chunk * c))
+                .zip(probs.par_chunks_mut(chunk * c))
+                .zip(x.par_chunks(chunk * d))
+                .for_each(|(((hs, zs), ps), xs)| rows(xs, hs, zs, ps)),
+        }
     }
 }
 

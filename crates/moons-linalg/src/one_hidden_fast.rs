@@ -73,8 +73,8 @@ use rayon::prelude::*;
 use crate::dispatch::{dispatched, rows_per_task};
 use crate::fast::{exp_approx, tanh_approx};
 use crate::one_hidden::{
-    GradientSlices, OneHiddenParams, Params, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN,
-    ONE_HIDDEN_MAX_INPUTS,
+    ForwardSlices, GradientSlices, OneHiddenParams, Params, ONE_HIDDEN_MAX_CLASSES,
+    ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
 };
 
 /// The widest hidden layer whose forward pass runs with rows in lanes.
@@ -170,37 +170,20 @@ pub fn one_hidden_fast_forward_into(
     let Some((d, h, c, p)) = fast_shape(&x, &net) else {
         return false;
     };
-    let n = x.nrows();
-    if hidden.dim() != (n, h) || logits.dim() != (n, c) || probs.dim() != (n, c) {
-        return false;
-    }
-    let (Some(xs), Some(hs), Some(zs), Some(ps)) = (
-        x.as_slice(),
-        hidden.as_slice_mut(),
-        logits.as_slice_mut(),
-        probs.as_slice_mut(),
-    ) else {
+    let Some(out) = ForwardSlices::of(&x, (h, c), &mut hidden, &mut logits, &mut probs) else {
         return false;
     };
-    // A unit weighs its d + c multiply-adds and its tanh; which rows a task gets never
-    // changes a bit.
+    // A unit weighs its d + c multiply-adds and its tanh.
+    let n = x.nrows();
     let per_row = h * (d + c + 25);
     let split = if n.saturating_mul(per_row) < FAST_PARALLEL_MIN_WORK {
         None
     } else {
-        rows_per_task(n, per_row)
+        rows_per_task(n, per_row).map(|chunk| chunk.next_multiple_of(GROUP_ROWS))
     };
-    match split {
-        None => forward_rows(xs, p, hs, zs, ps, d, c),
-        Some(chunk) => {
-            let chunk = chunk.next_multiple_of(GROUP_ROWS);
-            hs.par_chunks_mut(chunk * h)
-                .zip(zs.par_chunks_mut(chunk * c))
-                .zip(ps.par_chunks_mut(chunk * c))
-                .zip(xs.par_chunks(chunk * d))
-                .for_each(|(((hs, zs), ps), xs)| forward_rows(xs, p, hs, zs, ps, d, c));
-        }
-    }
+    out.run((d, h, c), split, |xs, hs, zs, ps| {
+        forward_rows(xs, p, hs, zs, ps, d, c)
+    });
     true
 }
 

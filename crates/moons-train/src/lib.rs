@@ -80,5 +80,5 @@ pub use logreg::{
 pub use optimizer::Optimizer;
 pub use schedule::LrSchedule;
 pub use seed_network::{FittedNetwork, SeedNetwork};
-pub use sweep::{hidden_size_sweep, hidden_size_sweep_with, SEED_HIDDEN_SIZES};
+pub use sweep::{hidden_size_sweep, hidden_size_sweep_with, with_separate_run, SEED_HIDDEN_SIZES};
 pub use trainer::{GradientConvention, Trainer, DEFAULT_BATCH_SIZE, MAX_PASSES};

@@ -35,6 +35,44 @@ pub fn hidden_size_sweep(
     hidden_size_sweep_with(data, hidden_sizes, base, |_, _| {})
 }
 
+/// The runs of a sweep over `hidden_sizes`, in order, from a `run` of width `hidden` trained on
+/// its own and `others`, the runs of the other widths in order: for callers that train one
+/// width separately (the seed's, with a loss on every pass, say) beside a sweep of the rest.
+/// `None` if `others` holds fewer runs than the other widths.
+///
+/// ```
+/// use moons_datasets::{make_moons, RandomState};
+/// use moons_train::{hidden_size_sweep, with_separate_run, Fit, SeedNetwork};
+///
+/// let data = make_moons(200, 0.20, true, &mut RandomState::new(0))?;
+/// let base = SeedNetwork { passes: 200, ..SeedNetwork::default() };
+/// let run = SeedNetwork { hidden: 3, ..base.clone() }.fit(&data)?;
+/// let others = hidden_size_sweep(&data, &[1, 5], &base)?;
+/// let runs = with_separate_run(&[1, 3, 5], 3, &run, others).expect("a run per width");
+/// let widths: Vec<usize> = runs.iter().map(|r| r.model.layers[0].outputs()).collect();
+/// assert_eq!(widths, [1, 3, 5]);
+/// assert!(with_separate_run(&[1, 3, 5], 3, &run, Vec::new()).is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn with_separate_run(
+    hidden_sizes: &[usize],
+    hidden: usize,
+    run: &FittedNetwork,
+    others: Vec<FittedNetwork>,
+) -> Option<Vec<FittedNetwork>> {
+    let mut others = others.into_iter();
+    hidden_sizes
+        .iter()
+        .map(|&h| {
+            if h == hidden {
+                Some(run.clone())
+            } else {
+                others.next()
+            }
+        })
+        .collect()
+}
+
 /// [`hidden_size_sweep`], calling `on_report(width index, report)` from the training threads
 /// for every loss report of every run (for progress display; the order across runs is not
 /// fixed, the results are).

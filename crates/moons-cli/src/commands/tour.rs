@@ -7,7 +7,8 @@ use anyhow::{Context, Result};
 use moons_datasets::Dataset;
 use moons_models::Classifier;
 use moons_train::{
-    hidden_size_sweep, Fit, FittedNetwork, LogisticRegressionCv, SeedNetwork, SEED_HIDDEN_SIZES,
+    hidden_size_sweep, with_separate_run, Fit, FittedNetwork, LogisticRegressionCv, SeedNetwork,
+    SEED_HIDDEN_SIZES,
 };
 use moons_viz::tutorial;
 
@@ -73,18 +74,9 @@ pub fn run(out: Option<&Path>) -> Result<()> {
     })?;
 
     heading("4. Varying the hidden layer size");
-    let mut others = others.into_iter();
-    let runs: Vec<FittedNetwork> = SEED_HIDDEN_SIZES
-        .iter()
-        .map(|&h| {
-            if h == SEED_HIDDEN {
-                Some(seed_run.clone())
-            } else {
-                others.next()
-            }
-        })
-        .collect::<Option<_>>()
-        .context("the sweep returned fewer runs than widths")?;
+    let runs: Vec<FittedNetwork> =
+        with_separate_run(&SEED_HIDDEN_SIZES, SEED_HIDDEN, &seed_run, others)
+            .context("the sweep returned fewer runs than widths")?;
     super::sweep::print_table(&super::sweep::summarize(&SEED_HIDDEN_SIZES, &runs));
     println!("Small layers capture the general shape; large ones start to follow single points.");
     super::sweep::plot(
