@@ -4,9 +4,11 @@
 //! Our side runs in this process, linking the library crates built in release mode: the same
 //! passes, the same loss evaluations and the same accuracy computations as the Python side
 //! (`reference/bench_seed.py`). Options: `--scaling` adds the cost-per-pass table over N and H;
-//! `--no-python` times our side only; `--repeat K` keeps the best of K runs per workload, on
-//! both sides alike (default 3: timing noise on a shared machine is 15-30%, and the best of a
-//! few runs on one side only would flatter that side).
+//! `--no-python` times our side only. `--repeat K` (default 3) runs K rounds, each one run of
+//! every workload on our side and then one on the peers'; every time reported is the best of
+//! its K runs. Alternating keeps both sides sampling the same stretch of time: on a shared
+//! machine the speed drifts by 15-30% over minutes, and the best of several runs of one side
+//! against a single run of the other flatters the first.
 
 use std::process::Command;
 use std::time::Instant;
@@ -31,7 +33,12 @@ pub fn run(args: &[String]) -> Result<()> {
         match a.as_str() {
             "--scaling" => scaling = true,
             "--no-python" => python = false,
-            "--repeat" => repeat = it.next().context("--repeat needs a number")?.parse()?,
+            "--repeat" => {
+                let k = it.next().context("--repeat needs a number of rounds")?;
+                repeat = k
+                    .parse()
+                    .with_context(|| format!("--repeat takes a whole number, not '{k}'"))?;
+            }
             "-h" | "--help" => {
                 println!(
                     "usage: cargo xtask bench [--scaling] [--no-python] [--repeat K]\n\n\
@@ -39,8 +46,8 @@ pub fn run(args: &[String]) -> Result<()> {
                      importable) on W1, W2 and W3 in one run, and prints the ratios.\n\
                      --scaling    also the cost per pass for N = 1k..1M and H = 1..256\n\
                      --no-python  ours only\n\
-                     --repeat K   best of K runs per workload, ours and the peers' alike\n\
-                     \x20            (default 3)"
+                     --repeat K   K rounds of ours then the peers, the best of each side's K\n\
+                     \x20            runs per workload (default 3)"
                 );
                 return Ok(());
             }
@@ -50,18 +57,32 @@ pub fn run(args: &[String]) -> Result<()> {
         }
     }
     let threads = rayon::current_num_threads();
+    let repeat = repeat.max(1);
     println!(
-        "ours: release build, {threads} rayon threads, FMA/AVX2: {}; every time below is the \
-         best of {repeat} runs, on both sides",
+        "ours: release build, {threads} rayon threads, FMA/AVX2: {}; {repeat} rounds of ours, \
+         then the peers; every time below is the best of its {repeat} runs",
         moons_linalg::has_fma_avx2()
     );
-    let ours = Ours::measure(repeat.max(1))?;
-    let walkthrough = walkthrough_seconds(repeat.max(1))?;
-    let peers = if python {
-        run_python(repeat.max(1))?
-    } else {
-        Value::Null
-    };
+    // Rounds that alternate the two sides, so that both sample the same stretch of time: the
+    // machine's speed drifts by 15-30% over minutes, and a side timed only while it was fast
+    // (or slow) would skew every ratio.
+    let mut ours: Option<Ours> = None;
+    let binary = walkthrough_binary()?;
+    let mut walkthrough = f64::INFINITY;
+    let mut peers = Value::Null;
+    for round in 1..=repeat {
+        println!("round {round} of {repeat}: ours ...");
+        let this = Ours::measure()?;
+        ours = Some(match ours {
+            Some(best) => best.faster(this),
+            None => this,
+        });
+        walkthrough = walkthrough.min(walkthrough_seconds(&binary)?);
+        if python && (round == 1 || !peers.is_null()) {
+            peers = faster_peers(peers, run_python()?);
+        }
+    }
+    let ours = ours.expect("at least one round");
 
     println!();
     println!("| workload | ours exact | ours fast | numpy (seed code) | PyTorch f64 | numpy / ours exact | numpy / ours fast |");
@@ -170,18 +191,54 @@ fn seed_data(n: usize) -> Result<Dataset> {
     Ok(make_moons(n, 0.2, true, &mut RandomState::new(0))?)
 }
 
-fn best_of(repeat: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
-    let mut best = f64::INFINITY;
-    for _ in 0..repeat {
-        let t = Instant::now();
-        f()?;
-        best = best.min(t.elapsed().as_secs_f64());
+impl Ours {
+    /// Each workload's faster time of the two.
+    fn faster(self, other: Self) -> Self {
+        Self {
+            w1: self.w1.min(other.w1),
+            w1_fast: self.w1_fast.min(other.w1_fast),
+            w2_sequential: self.w2_sequential.min(other.w2_sequential),
+            w2_parallel: self.w2_parallel.min(other.w2_parallel),
+            w2_fast: self.w2_fast.min(other.w2_fast),
+            w2_identical: self.w2_identical && other.w2_identical,
+            w3: self.w3.min(other.w3),
+            w3_fast: self.w3_fast.min(other.w3_fast),
+            peak_mb: self.peak_mb.max(other.peak_mb),
+            ..other
+        }
     }
-    Ok(best)
+}
+
+/// `best` with every peer's time replaced by `run`'s where that is faster (`best` as it is
+/// when `run` is empty; `run` when `best` is).
+fn faster_peers(mut best: Value, run: Value) -> Value {
+    if best.is_null() {
+        return run;
+    }
+    for peer in ["numpy", "torch"] {
+        for key in ["W1", "W2", "W3"] {
+            let new = run[peer][key]["seconds"].as_f64();
+            let old = &mut best[peer][key]["seconds"];
+            if let (Some(new), Some(was)) = (new, old.as_f64()) {
+                if new < was {
+                    *old = new.into();
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Seconds `f` takes.
+fn timed(f: impl FnOnce() -> Result<()>) -> Result<f64> {
+    let t = Instant::now();
+    f()?;
+    Ok(t.elapsed().as_secs_f64())
 }
 
 impl Ours {
-    fn measure(repeat: usize) -> Result<Self> {
+    /// One run of every workload.
+    fn measure() -> Result<Self> {
         let data = seed_data(200)?;
         // W1 as the seed runs it: 20000 passes, the loss every 1000, then the accuracy.
         let w1_run = |fast: bool| {
@@ -196,8 +253,8 @@ impl Ours {
                 Ok(())
             }
         };
-        let w1 = best_of(repeat, w1_run(false))?;
-        let w1_fast = best_of(repeat, w1_run(true))?;
+        let w1 = timed(w1_run(false))?;
+        let w1_fast = timed(w1_run(true))?;
 
         // W2: the seed's sweep (no loss lines, accuracy per width).
         let base = SeedNetwork {
@@ -205,7 +262,7 @@ impl Ours {
             ..SeedNetwork::default()
         };
         let mut sequential = Vec::new();
-        let w2_sequential = best_of(1, || {
+        let w2_sequential = timed(|| {
             sequential = SEED_HIDDEN_SIZES
                 .iter()
                 .map(|&hidden| {
@@ -219,7 +276,7 @@ impl Ours {
             Ok(())
         })?;
         let mut parallel = Vec::new();
-        let w2_parallel = best_of(repeat, || {
+        let w2_parallel = timed(|| {
             parallel = hidden_size_sweep(&data, &SEED_HIDDEN_SIZES, &base)?;
             Ok(())
         })?;
@@ -232,7 +289,7 @@ impl Ours {
             fast: true,
             ..base.clone()
         };
-        let w2_fast = best_of(repeat, || {
+        let w2_fast = timed(|| {
             std::hint::black_box(hidden_size_sweep(&data, &SEED_HIDDEN_SIZES, &fast_base)?);
             Ok(())
         })?;
@@ -240,8 +297,8 @@ impl Ours {
         // W3: full-batch passes on 100000 points, H = 64 (setup excluded, as on the Python side
         // the data generation is outside the timer).
         let big = seed_data(100_000)?;
-        let w3 = per_pass(&big, 64, W3_PASSES, false, repeat);
-        let w3_fast = per_pass(&big, 64, W3_PASSES, true, repeat);
+        let w3 = per_pass(&big, 64, W3_PASSES, false);
+        let w3_fast = per_pass(&big, 64, W3_PASSES, true);
         if !w3.1 || !w3_fast.1 {
             bail!("W3 diverged: the timing would be of inf/NaN arithmetic");
         }
@@ -263,15 +320,9 @@ impl Ours {
     }
 }
 
-/// Seconds per full-batch pass (forward, backward, update), best of `repeat` timings, and
-/// whether the weights stayed finite.
-fn per_pass(
-    data: &Dataset,
-    hidden: usize,
-    passes: usize,
-    fast: bool,
-    repeat: usize,
-) -> (f64, bool) {
+/// Seconds per full-batch pass (forward, backward, update), timed over `passes` passes after
+/// one untimed, and whether the weights stayed finite.
+fn per_pass(data: &Dataset, hidden: usize, passes: usize, fast: bool) -> (f64, bool) {
     let lr = W3_LEARNING_RATE * 100_000.0 / data.n_samples() as f64;
     let mut model = Mlp::seed_init(2, &[hidden], 2, Activation::Tanh, &mut RandomState::new(0));
     let mut ws = Workspace::new(&model, data.n_samples());
@@ -283,24 +334,20 @@ fn per_pass(
         model.apply_gradients(&grads, lr);
     };
     step(&mut model); // first touch of the buffers
-    let mut best = f64::INFINITY;
-    for _ in 0..repeat {
-        let t = Instant::now();
-        for _ in 0..passes {
-            step(&mut model);
-        }
-        best = best.min(t.elapsed().as_secs_f64() / passes as f64);
+    let t = Instant::now();
+    for _ in 0..passes {
+        step(&mut model);
     }
+    let seconds = t.elapsed().as_secs_f64() / passes as f64;
     let finite = model
         .layers
         .iter()
         .all(|l| l.weights.iter().all(|w| w.is_finite()));
-    (best, finite)
+    (seconds, finite)
 }
 
-/// The default run of the release binary (what `cargo run --release -p moons-cli` runs, without
-/// cargo's own start-up), best of `repeat`, its figures written to a scratch folder.
-fn walkthrough_seconds(repeat: usize) -> Result<f64> {
+/// Builds the release binary; returns its path.
+fn walkthrough_binary() -> Result<String> {
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let status = Command::new(env!("CARGO"))
         .args(["build", "--quiet", "--release", "-p", "moons-cli"])
@@ -311,10 +358,15 @@ fn walkthrough_seconds(repeat: usize) -> Result<f64> {
         bail!("building the moons binary failed");
     }
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| format!("{root}/target"));
-    let binary = format!("{target}/release/moons");
+    Ok(format!("{target}/release/moons"))
+}
+
+/// The default run of the release `binary` (what `cargo run --release -p moons-cli` runs,
+/// without cargo's own start-up), its figures written to a scratch folder.
+fn walkthrough_seconds(binary: &str) -> Result<f64> {
     let out = std::env::temp_dir().join(format!("moons-bench-figures-{}", std::process::id()));
-    let seconds = best_of(repeat, || {
-        let status = Command::new(&binary)
+    let seconds = timed(|| {
+        let status = Command::new(binary)
             .arg("--out")
             .arg(&out)
             .stdout(std::process::Stdio::null())
@@ -340,18 +392,14 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1e3)
 }
 
-fn run_python(repeat: usize) -> Result<Value> {
+/// One run of `reference/bench_seed.py` (about a minute); `Null` if Python or numpy is missing.
+fn run_python() -> Result<Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../reference/bench_seed.py");
-    println!(
-        "running {script} (numpy, PyTorch if installed), best of {repeat}: about a minute per \
-         run ..."
-    );
+    println!("   ... and {script} (numpy, PyTorch if installed) ...");
     let out = match Command::new("python3")
         .arg(script)
         .arg("--w3-passes")
         .arg(W3_PASSES.to_string())
-        .arg("--repeat")
-        .arg(repeat.to_string())
         .output()
     {
         Ok(out) => out,
@@ -394,7 +442,9 @@ fn scaling_table() -> Result<()> {
             // of three timings (a single pass of the largest cells is at the mercy of the
             // machine's other work).
             let passes = (250_000_000 / (n * h * 20).max(1)).clamp(2, 200);
-            let (t, _) = per_pass(&data, h, passes, false, 3);
+            let t = (0..3)
+                .map(|_| per_pass(&data, h, passes, false).0)
+                .fold(f64::INFINITY, f64::min);
             print!(" {:.1} |", t * 1e9 / n as f64);
         }
         println!();
