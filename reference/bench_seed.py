@@ -99,8 +99,8 @@ REPEAT = 1
 
 
 def timed(f):
-    """The best of REPEAT timings of f (the protocol `cargo xtask bench` applies to our side
-    too), and f's result."""
+    """The best of REPEAT timings of f (one unless --repeat says more: `cargo xtask bench`
+    runs this script once a round and keeps the best itself), and f's result."""
     best = float("inf")
     for _ in range(REPEAT):
         t = time.perf_counter()
