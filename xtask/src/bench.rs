@@ -217,12 +217,15 @@ fn faster_peers(mut best: Value, run: Value) -> Value {
     }
     for peer in ["numpy", "torch"] {
         for key in ["W1", "W2", "W3"] {
-            let new = run[peer][key]["seconds"].as_f64();
-            let old = &mut best[peer][key]["seconds"];
-            if let (Some(new), Some(was)) = (new, old.as_f64()) {
-                if new < was {
-                    *old = new.into();
-                }
+            // `pointer_mut`, not `[]`: indexing a missing peer mutably would create it.
+            let at = format!("/{peer}/{key}/seconds");
+            let (Some(new), Some(old)) =
+                (run[peer][key]["seconds"].as_f64(), best.pointer_mut(&at))
+            else {
+                continue;
+            };
+            if old.as_f64().is_some_and(|was| new < was) {
+                *old = new.into();
             }
         }
     }
@@ -450,4 +453,39 @@ fn scaling_table() -> Result<()> {
         println!();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn peers(numpy_w1: f64, torch_w2: Option<f64>) -> Value {
+        json!({
+            "numpy": {"W1": {"seconds": numpy_w1, "passes": 20000}, "W2": {"seconds": 25.0}},
+            "torch": torch_w2.map(|s| json!({"W2": {"seconds": s}, "threads": 2})),
+            "torch_skipped": if torch_w2.is_none() { json!("not installed") } else { Value::Null },
+        })
+    }
+
+    #[test]
+    fn each_peer_time_is_the_best_of_the_rounds() {
+        let best = faster_peers(Value::Null, peers(3.0, Some(40.0)));
+        let best = faster_peers(best, peers(2.5, Some(45.0)));
+        let best = faster_peers(best, peers(2.8, Some(35.0)));
+        assert_eq!(best["numpy"]["W1"]["seconds"], 2.5);
+        assert_eq!(best["numpy"]["W2"]["seconds"], 25.0);
+        assert_eq!(best["torch"]["W2"]["seconds"], 35.0);
+        // The rest of the first round stays: passes, threads.
+        assert_eq!(best["numpy"]["W1"]["passes"], 20000);
+        assert_eq!(best["torch"]["threads"], 2);
+    }
+
+    #[test]
+    fn a_failed_round_leaves_the_best_alone() {
+        let best = faster_peers(peers(3.0, None), Value::Null);
+        assert_eq!(best["numpy"]["W1"]["seconds"], 3.0);
+        assert!(best["torch"].is_null());
+        assert_eq!(best["torch_skipped"], "not installed");
+    }
 }
