@@ -186,7 +186,6 @@ def main():
         "numpy": numpy_workloads(args.w3_passes),
         "torch": None,
         "torch_skipped": None,
-        "repeat": REPEAT,
         "versions": {"python": sys.version.split()[0], "numpy": np.__version__, "sklearn": sklearn.__version__},
     }
     if args.no_torch:
