@@ -279,6 +279,14 @@ pub fn one_hidden_gradients_into(
     true
 }
 
+/// `δ3 = p - onehot(label)` for one row (`p - 0.0` is `p`; selecting the 1 by comparison
+/// rather than storing at the label's index keeps δ3 in registers).
+#[inline(always)]
+fn output_deltas<const C: usize>(p_r: &[f64], label: usize) -> [f64; C] {
+    assert!(label < C, "label {label} is not one of the {C} classes");
+    std::array::from_fn(|k| p_r[k] - if k == label { 1.0 } else { 0.0 })
+}
+
 /// The parameters as slices (row-major), for the row kernels (exact and fast).
 #[derive(Clone, Copy)]
 pub(crate) struct Params<'a> {
@@ -568,19 +576,61 @@ dispatched! {
         let g2 = &mut g2_store.0; // dW2[j, k], transposed
         let s1 = &mut s1_store.0;
         let mut s2 = [0.0f64; C];
-        for (((x_r, &label), a_r), p_r) in x
+        // From 9 units, rows in pairs: each accumulator is loaded and stored once for both
+        // rows' terms, added in row order, so the chains are those of one row at a time
+        // (measured -25% at H = 12, -31% at H = 20, -37% at H = 50; +16% at H = 8 and +20%
+        // at H = 5, which keep one row at a time).
+        let n = labels.len();
+        let pairs = if HP >= 16 { n / 2 } else { 0 };
+        let rows = |from: usize, count: usize| {
+            (
+                &x[from * D..(from + count) * D],
+                &labels[from..from + count],
+                &hidden[from * stride..(from + count) * stride],
+                &probs[from * C..(from + count) * C],
+            )
+        };
+        let (xp, yp, ap, pp) = rows(0, 2 * pairs);
+        for (((x_2, y_2), a_2), p_2) in xp
+            .chunks_exact(2 * D)
+            .zip(yp.chunks_exact(2))
+            .zip(ap.chunks_exact(2 * stride))
+            .zip(pp.chunks_exact(2 * C))
+        {
+            let (x_0, x_1) = x_2.split_at(D);
+            let (a_0, a_1) = a_2.split_at(stride);
+            let (a_0, a_1) = (&a_0[first..first + h], &a_1[first..first + h]);
+            let d3_0 = output_deltas::<C>(&p_2[..C], y_2[0]);
+            let d3_1 = output_deltas::<C>(&p_2[C..], y_2[1]);
+            for k in 0..C {
+                s2[k] += d3_0[k];
+                s2[k] += d3_1[k];
+            }
+            for (j, (&aj0, &aj1)) in a_0.iter().zip(a_1).enumerate() {
+                let (mut back0, mut back1) = (0.0f64, 0.0f64);
+                for k in 0..C {
+                    g2[k][j] = aj1.mul_add(d3_1[k], aj0.mul_add(d3_0[k], g2[k][j]));
+                    back0 = d3_0[k].mul_add(w2t[k][j], back0);
+                    back1 = d3_1[k].mul_add(w2t[k][j], back1);
+                }
+                let d2_0 = back0 * (1.0 - aj0 * aj0);
+                let d2_1 = back1 * (1.0 - aj1 * aj1);
+                s1[j] = s1[j] + d2_0 + d2_1;
+                for i in 0..D {
+                    g1[i][j] = x_1[i].mul_add(d2_1, x_0[i].mul_add(d2_0, g1[i][j]));
+                }
+            }
+        }
+        let (xr, yr, ar, pr) = rows(2 * pairs, n - 2 * pairs);
+        for (((x_r, &label), a_r), p_r) in xr
             .chunks_exact(D)
-            .zip(labels)
-            .zip(hidden.chunks_exact(stride))
-            .zip(probs.chunks_exact(C))
+            .zip(yr)
+            .zip(ar.chunks_exact(stride))
+            .zip(pr.chunks_exact(C))
         {
             let a_r = &a_r[first..first + h];
-            // δ3 = p - onehot(y) (`p - 0.0` is `p`; selecting the 1 by comparison rather than
-            // storing at the label's index keeps δ3 in registers)
-            assert!(label < C, "label {label} is not one of the {C} classes");
-            let mut d3 = [0.0f64; C];
+            let d3 = output_deltas::<C>(p_r, label);
             for k in 0..C {
-                d3[k] = p_r[k] - if k == label { 1.0 } else { 0.0 };
                 s2[k] += d3[k];
             }
             // Per unit j (reading the row's activations where they are: copying them into a
