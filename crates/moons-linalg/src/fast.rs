@@ -152,8 +152,7 @@ fn expm1_reduced_f32(r: f32) -> f32 {
 macro_rules! each {
     (|$($v:ident),+| $op:expr) => {{
         // A loop rather than `array::from_fn`: a closure may stay out of line, without the
-        // caller's target features. (`libm/tanh_avx2.rs` keeps `from_fn`, which measured
-        // faster there: the generated code, not the arithmetic, differs.)
+        // caller's target features.
         let mut out = [_mm256_setzero_pd(); G];
         for g in 0..G {
             $(let $v = $v[g];)+
