@@ -1438,13 +1438,12 @@ mod avx2 {
         // and its blocks are independent, so they overlap.
         let n = x.len() / D;
         let blocks = n.div_ceil(R);
-        let mut z1 = [_mm256_setzero_ps(); FORWARD_GROUP_BLOCKS * LANES_MAX_HIDDEN];
-        let z1 = &mut z1[..FORWARD_GROUP_BLOCKS * H];
+        let mut z1 = [[_mm256_setzero_ps(); H]; FORWARD_GROUP_BLOCKS];
         let mut z2 = [[_mm256_setzero_pd(); CG]; FORWARD_GROUP_BLOCKS];
         let mut e = [[_mm256_setzero_pd(); G]; FORWARD_GROUP_BLOCKS];
         for first in (0..blocks).step_by(FORWARD_GROUP_BLOCKS) {
             let count = (blocks - first).min(FORWARD_GROUP_BLOCKS);
-            for (b, z1_b) in z1.chunks_exact_mut(H).take(count).enumerate() {
+            for (b, z1_b) in z1.iter_mut().take(count).enumerate() {
                 let row0 = (first + b) * R;
                 let x_b = if row0 + R <= n {
                     load_inputs::<D, DG>(&x[row0 * D..(row0 + R) * D])
@@ -1456,13 +1455,8 @@ mod avx2 {
                 };
                 hidden_inputs::<D, H, C, DG>(x_b, &w, z1_b);
             }
-            tanh_in_place(&mut z1[..count * H]);
-            for (b, (a_b, z2_b)) in z1
-                .chunks_exact(H)
-                .zip(z2.iter_mut())
-                .take(count)
-                .enumerate()
-            {
+            tanh_in_place(z1[..count].as_flattened_mut());
+            for (b, (a_b, z2_b)) in z1.iter().zip(z2.iter_mut()).take(count).enumerate() {
                 let row0 = (first + b) * R;
                 let rows = (n - row0).min(R);
                 let a = widen::<H, HG>(a_b);
