@@ -1508,7 +1508,7 @@ mod avx2 {
     fn hidden_inputs<const D: usize, const H: usize, const C: usize, const DG: usize>(
         x: [__m256d; DG],
         w: &Broadcast<D, H, C>,
-        z1: &mut [__m256],
+        z1: &mut [__m256; H],
     ) {
         for (j, z1_j) in z1.iter_mut().enumerate() {
             let mut half = [_mm_setzero_ps(); G];
@@ -1527,9 +1527,9 @@ mod avx2 {
     /// `4g..4g + 4`.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn widen<const H: usize, const HG: usize>(a: &[__m256]) -> [__m256d; HG] {
+    fn widen<const H: usize, const HG: usize>(a: &[__m256; H]) -> [__m256d; HG] {
         let mut out = [_mm256_setzero_pd(); HG];
-        for (j, &a_j) in a.iter().enumerate().take(H) {
+        for (j, &a_j) in a.iter().enumerate() {
             out[j * G] = _mm256_cvtps_pd(_mm256_castps256_ps128(a_j));
             out[j * G + 1] = _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(a_j));
         }
@@ -1566,7 +1566,11 @@ mod avx2 {
     #[inline]
     #[target_feature(enable = "avx2,fma")]
     fn gaps2(z: &[__m256d]) -> [__m256d; G] {
-        std::array::from_fn(|g| _mm256_or_pd(_mm256_sub_pd(z[g], z[G + g]), _mm256_set1_pd(-0.0)))
+        let mut d = [_mm256_setzero_pd(); G];
+        for (g, d) in d.iter_mut().enumerate() {
+            *d = _mm256_or_pd(_mm256_sub_pd(z[g], z[G + g]), _mm256_set1_pd(-0.0));
+        }
+        d
     }
 
     /// softmax2's probabilities from `e = exp(-|z0 - z1|)`: `big = 1 / (1 + e)` for the
