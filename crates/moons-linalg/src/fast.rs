@@ -127,12 +127,14 @@ const ROUND_SHIFT_F32: f32 = 12_582_912.0;
 
 // e^r - 1 = r + r² P(r), P the Taylor series of (e^r - 1 - r) / r² to degree 5 (e^r's to
 // degree 7): for |r| <= ln2/2 the truncation is below 1.5e-8 relative, under f32's 6e-8 ulp.
-const F2: f32 = 1.0 / 2.0;
-const F3: f32 = 1.0 / 6.0;
-const F4: f32 = 1.0 / 24.0;
-const F5: f32 = 1.0 / 120.0;
-const F6: f32 = 1.0 / 720.0;
-const F7: f32 = 1.0 / 5_040.0;
+// The coefficients are `exp_approx`'s rounded to single precision (the same bits as `1/k!`
+// computed in f32).
+const F2: f32 = C2 as f32;
+const F3: f32 = C3 as f32;
+const F4: f32 = C4 as f32;
+const F5: f32 = C5 as f32;
+const F6: f32 = C6 as f32;
+const F7: f32 = C7 as f32;
 
 /// `e^r - 1` in single precision for `|r| <= ln2/2 + tiny`, by Estrin's scheme.
 #[inline(always)]
