@@ -338,8 +338,7 @@ fn per_pass(
     ws.set_fast(fast);
     let mut grads = Gradients::zeros_like(&model);
     let mut step = |model: &mut Mlp| {
-        model.forward(data.x(), &mut ws);
-        model.backward(data.x(), data.y(), 0.01, &mut ws, &mut grads);
+        model.gradients(data.x(), data.y(), 0.01, &mut ws, &mut grads);
         model.apply_gradients(&grads, lr);
     };
     step(&mut model); // first touch of the buffers

@@ -6,7 +6,9 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use moons_linalg::{
-    affine_into, backprop_deltas_into, softmax_rows_into, weight_gradients_into, LayerActivation,
+    affine_into, backprop_deltas_into, one_hidden_fast_forward_into,
+    one_hidden_fast_gradients_into, one_hidden_fast_two_class_gradients_into, softmax_rows_into,
+    weight_gradients_into, LayerActivation, OneHiddenParams,
 };
 use ndarray::{Array1, Array2};
 
@@ -70,6 +72,68 @@ fn shapes(c: &mut Criterion) {
     }
 }
 
+/// The fast mode's whole pass on the seed's shape (N = 200, D = 2, H = 3, C = 2): the forward
+/// and gradient kernels one after the other, against the two-class kernel that does both in
+/// one sweep without writing the forward pass's outputs.
+fn fast_pass(c: &mut Criterion) {
+    let (n, h) = (200, 3);
+    let x = pseudo_random(n, 2, 5);
+    let labels: Array1<usize> = (0..n).map(|r| r % 2).collect();
+    let (w1, b1) = (pseudo_random(2, h, 6), Array1::zeros(h));
+    let (w2, b2) = (pseudo_random(h, 2, 7), Array1::zeros(2));
+    let net = || OneHiddenParams {
+        w1: w1.view(),
+        b1: b1.view(),
+        w2: w2.view(),
+        b2: b2.view(),
+    };
+    let (mut a1, mut z2, mut p) = (
+        Array2::zeros((n, h)),
+        Array2::zeros((n, 2)),
+        Array2::zeros((n, 2)),
+    );
+    let (mut dw1, mut db1) = (Array2::zeros((2, h)), Array1::zeros(h));
+    let (mut dw2, mut db2) = (Array2::zeros((h, 2)), Array1::zeros(2));
+    let mut group = c.benchmark_group(format!("fast mode N={n} H={h}"));
+    group.bench_function("forward, then gradients", |b| {
+        b.iter(|| {
+            one_hidden_fast_forward_into(
+                x.view(),
+                net(),
+                a1.view_mut(),
+                z2.view_mut(),
+                p.view_mut(),
+            );
+            one_hidden_fast_gradients_into(
+                x.view(),
+                labels.view(),
+                net(),
+                a1.view(),
+                p.view(),
+                dw1.view_mut(),
+                db1.view_mut(),
+                dw2.view_mut(),
+                db2.view_mut(),
+            )
+        })
+    });
+    group.bench_function("two-class gradients in one sweep", |b| {
+        b.iter(|| {
+            one_hidden_fast_two_class_gradients_into(
+                x.view(),
+                labels.view(),
+                net(),
+                dw1.view_mut(),
+                db1.view_mut(),
+                dw2.view_mut(),
+                db2.view_mut(),
+            )
+        })
+    });
+    group.finish();
+    black_box((&dw1, &db2));
+}
+
 /// The C library's `tanh` and `exp` against their port (`moons_linalg::libm`, the same bits)
 /// and the fast mode's approximations, over 4096 values in [-3, 3] (per-value cost).
 fn elementwise(c: &mut Criterion) {
@@ -100,5 +164,5 @@ fn elementwise(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, shapes, elementwise);
+criterion_group!(benches, shapes, fast_pass, elementwise);
 criterion_main!(benches);

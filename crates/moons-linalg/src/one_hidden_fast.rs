@@ -78,7 +78,7 @@ use crate::one_hidden::{
 };
 
 /// The widest hidden layer whose forward pass runs with rows in lanes.
-const LANES_MAX_HIDDEN: usize = 6;
+pub(crate) const LANES_MAX_HIDDEN: usize = 6;
 
 /// The narrowest hidden layer whose fast-mode gradients come from the exact fused kernel
 /// ([`crate::one_hidden_gradients_into`]) instead of units in lanes. The units-in-lanes kernel
@@ -107,7 +107,7 @@ const L: usize = 8;
 /// thread. Higher than the exact kernels' threshold: handing a pass of a few tens of
 /// microseconds to rayon costs more than it saves (measured on 2 cores: N = 200, H = 50 ran at
 /// ~70 us/pass split across threads, ~43 on one).
-const FAST_PARALLEL_MIN_WORK: usize = 1 << 20;
+pub(crate) const FAST_PARALLEL_MIN_WORK: usize = 1 << 20;
 
 /// Calls `$kernel::<D, C>($args)` for the run-time `(d, c)`.
 macro_rules! by_inputs_classes {
@@ -132,7 +132,7 @@ macro_rules! by_inputs_classes {
 
 /// `(D, H, C)` and the parameters as slices, when the kernels take this network and batch:
 /// small widths, consistent shapes, row-major storage.
-fn fast_shape<'a>(
+pub(crate) fn fast_shape<'a>(
     x: &ArrayView2<'_, f64>,
     net: &OneHiddenParams<'a>,
 ) -> Option<(usize, usize, usize, Params<'a>)> {
@@ -641,7 +641,7 @@ fn unit_chunk(row: &[f64], c: usize) -> [f64; U] {
 
 /// The sum of the lanes in a fixed order.
 #[inline(always)]
-fn lane_total(v: [f64; U]) -> f64 {
+pub(crate) fn lane_total(v: [f64; U]) -> f64 {
     (v[0] + v[2]) + (v[1] + v[3])
 }
 
@@ -821,19 +821,19 @@ const LANE_ROWS: [usize; 4] = [0, 2, 1, 3];
 /// (zero where the shape has no value): `dW1[i, j]` at `W1_AT + i * LANES_MAX_HIDDEN + j`,
 /// `db1[j]` at `B1_AT + j`, `dW2[j, k]` at `W2_AT + j * ONE_HIDDEN_MAX_CLASSES + k`, `db2[k]`
 /// at `B2_AT + k`.
-type LaneSums = [f64; B2_AT + ONE_HIDDEN_MAX_CLASSES];
-const W1_AT: usize = 0;
-const B1_AT: usize = W1_AT + ONE_HIDDEN_MAX_INPUTS * LANES_MAX_HIDDEN;
-const W2_AT: usize = B1_AT + LANES_MAX_HIDDEN;
-const B2_AT: usize = W2_AT + LANES_MAX_HIDDEN * ONE_HIDDEN_MAX_CLASSES;
+pub(crate) type LaneSums = [f64; B2_AT + ONE_HIDDEN_MAX_CLASSES];
+pub(crate) const W1_AT: usize = 0;
+pub(crate) const B1_AT: usize = W1_AT + ONE_HIDDEN_MAX_INPUTS * LANES_MAX_HIDDEN;
+pub(crate) const W2_AT: usize = B1_AT + LANES_MAX_HIDDEN;
+pub(crate) const B2_AT: usize = W2_AT + LANES_MAX_HIDDEN * ONE_HIDDEN_MAX_CLASSES;
 
 /// The rows of a gradient call: inputs, labels, hidden outputs, probabilities (row-major).
 #[derive(Clone, Copy)]
-struct Batch<'a> {
-    x: &'a [f64],
-    labels: &'a [usize],
-    hidden: &'a [f64],
-    probs: &'a [f64],
+pub(crate) struct Batch<'a> {
+    pub(crate) x: &'a [f64],
+    pub(crate) labels: &'a [usize],
+    pub(crate) hidden: &'a [f64],
+    pub(crate) probs: &'a [f64],
 }
 
 impl<'a> Batch<'a> {
@@ -864,7 +864,7 @@ impl<'a> Batch<'a> {
 /// fewer are one `leaf`; more are split after the first half of their leaves (rounded down),
 /// and the two halves' sums added, left + right. With `parallel` the halves run under
 /// `rayon::join`, which changes no bit.
-fn lane_sums_tree<F>(
+pub(crate) fn lane_sums_tree<F>(
     batch: Batch<'_>,
     dims: (usize, usize, usize),
     parallel: bool,
@@ -993,7 +993,7 @@ dispatched! {
 /// vector operation per four labels): below `C`, every label is; otherwise (a bad label, or
 /// `C = 3` with labels 1 and 2 both present) each label is compared.
 #[inline(always)]
-fn check_labels<const C: usize>(labels: &[usize]) {
+pub(crate) fn check_labels<const C: usize>(labels: &[usize]) {
     let any_bits = labels.iter().fold(0usize, |m, &y| m | y);
     if any_bits >= C {
         let bad = labels.iter().fold(false, |bad, &y| bad | (y >= C));

@@ -23,8 +23,9 @@ fn one_pass(c: &mut Criterion, name: &str, n: usize, hidden: usize, fast: bool) 
     let mut grads = Gradients::zeros_like(&model);
     c.bench_function(name, |b| {
         b.iter(|| {
-            model.forward(data.x(), &mut ws);
-            model.backward(data.x(), data.y(), 0.01, &mut ws, &mut grads);
+            // What the trainer's step runs: forward and backward (in one kernel where fast mode
+            // has one for the shape).
+            model.gradients(data.x(), data.y(), 0.01, &mut ws, &mut grads);
             model.apply_gradients(&grads, lr);
             black_box(&model);
         })

@@ -284,8 +284,7 @@ impl Trainer {
         (ws, grads, state): (&mut Workspace, &mut Gradients, &mut OptimizerState),
         pass: usize,
     ) -> Result<(), TrainError> {
-        model.forward(x, ws);
-        model.backward(x, y, self.reg_lambda, ws, grads);
+        model.gradients(x, y, self.reg_lambda, ws, grads);
         if convention == GradientConvention::Mean {
             grads.scale(1.0 / x.nrows() as f64);
         }

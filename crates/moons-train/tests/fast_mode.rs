@@ -3,7 +3,9 @@
 //! The fast `tanh` is computed in single precision (within `TANH_MAX_ABS_ERROR`, 2e-7, of the
 //! exact one), so a converging run's losses and weights stay within a few times 1e-7 of the
 //! exact run's, relative: the errors of one pass are damped, not amplified, on the way to the
-//! minimum. The bounds below leave about ten times the worst measured drift.
+//! minimum. The bounds below leave at least four times the worst measured drift. (Two-class
+//! networks of up to 6 units take their gradients from a kernel that also computes the
+//! probabilities in single precision: their weights drift about five times further.)
 
 use moons_datasets::{make_moons, RandomState};
 use moons_train::{Fit, SeedNetwork};
@@ -11,7 +13,7 @@ use moons_train::{Fit, SeedNetwork};
 /// Largest relative difference of a reported loss (worst measured: 1.9e-7).
 const LOSS_REL: f64 = 2e-6;
 /// Largest difference of a trained weight, relative to the largest weight (worst measured:
-/// 5e-7).
+/// 2.4e-6).
 const WEIGHT_REL: f64 = 1e-5;
 
 #[test]

@@ -37,9 +37,10 @@
 
 use moons_linalg::{
     affine_into, backprop_deltas_into, cross_entropy_sum, one_hidden_fast_forward_into,
-    one_hidden_fast_gradients_into, one_hidden_forward_into, one_hidden_gradients_into,
-    softmax_delta_into, softmax_rows_approx_into, softmax_rows_into, sum_of_squares,
-    weight_gradients_into, LayerActivation, OneHiddenParams, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
+    one_hidden_fast_gradients_into, one_hidden_fast_two_class_gradients_into,
+    one_hidden_forward_into, one_hidden_gradients_into, softmax_delta_into,
+    softmax_rows_approx_into, softmax_rows_into, sum_of_squares, weight_gradients_into,
+    LayerActivation, OneHiddenParams, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
@@ -185,6 +186,54 @@ impl Mlp {
             .fold(0.0, |acc, s| acc + s);
         let data_loss = data_loss + reg_lambda / 2.0 * weight_norms;
         1.0 / n as f64 * data_loss
+    }
+
+    /// The gradient of the summed loss `N · L` on `(x, y)`, L2 term included: what
+    /// [`backward`](Self::backward) gives after [`forward`](Self::forward), which is what this
+    /// runs, except in fast mode for a two-class network with one tanh hidden layer of at most
+    /// 6 units (up to 4 inputs). That one takes
+    /// `moons_linalg::one_hidden_fast_two_class_gradients_into`: both passes in one sweep, in
+    /// single precision, writing nothing but the gradients. So after this call the workspace's
+    /// hidden outputs, logits and probabilities are those of `x` or are stale: call
+    /// [`forward`](Self::forward) to read them.
+    pub fn gradients(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, usize>,
+        reg_lambda: f64,
+        ws: &mut Workspace,
+        grads: &mut Gradients,
+    ) {
+        if ws.fast && self.fast_two_class_gradients(x, y, grads) {
+            self.add_weight_decay(reg_lambda, grads);
+            return;
+        }
+        self.forward(x, ws);
+        self.backward(x, y, reg_lambda, ws, grads);
+    }
+
+    /// The fast two-class kernel's gradients, without the L2 term; `false` if it declines.
+    fn fast_two_class_gradients(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, usize>,
+        grads: &mut Gradients,
+    ) -> bool {
+        let Some(net) = self.one_hidden_tanh() else {
+            return false;
+        };
+        let [g1, g2] = &mut grads.layers[..] else {
+            unreachable!("gradients are shaped like the model")
+        };
+        one_hidden_fast_two_class_gradients_into(
+            x,
+            y,
+            net,
+            g1.weights.view_mut(),
+            g1.bias.view_mut(),
+            g2.weights.view_mut(),
+            g2.bias.view_mut(),
+        )
     }
 
     /// Backpropagation after [`forward`](Self::forward) on the same `x`: fills `grads` with the
