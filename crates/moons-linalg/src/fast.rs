@@ -3,8 +3,12 @@
 //! double precision (within 5e-16, four lanes with AVX2), `tanh_approx` in single precision
 //! (within 2e-7, eight lanes).
 //!
-//! `exp_approx_avx2` and `tanh_approx_ps` (crate-internal) compute the same operations on
-//! AVX2 vectors, with the same bits per lane, for kernels that keep their values in registers.
+//! `exp_approx_f32` is `exp` in single precision (within 1e-7), for the two-class gradient
+//! kernel, whose probabilities need no more accuracy than its single-precision activations.
+//!
+//! `exp_approx_avx2`, `tanh_approx_ps` and `exp_approx_f32_ps` (crate-internal) compute the
+//! same operations on AVX2 vectors, with the same bits per lane, for kernels that keep their
+//! values in registers.
 //!
 //! They are *not* the seed's arithmetic: a network trained with them follows a trajectory that
 //! drifts from numpy's by about their error (~1e-7 relative on the seed's runs). The exact

@@ -57,6 +57,10 @@
 //!   chunk's accumulators. A unit's sums depend on nothing but its own chunk's sweep, so
 //!   chunks run in parallel for large batches with the same bits.
 //!
+//! A training step that needs only the gradients of a two-class network of up to 6 units
+//! takes neither kernel: [`crate::one_hidden_fast_two_class_gradients_into`] runs both passes in
+//! one single-precision sweep.
+//!
 //! Errors: each activation is within
 //! [`fast::TANH_MAX_ABS_ERROR`](crate::fast::TANH_MAX_ABS_ERROR) of the C library's `tanh` and
 //! each exponential within [`fast::EXP_MAX_REL_ERROR`](crate::fast::EXP_MAX_REL_ERROR); the rest

@@ -24,7 +24,10 @@
 //! kernel's, on the fast forward pass's outputs), so not the layered code's bits, but
 //! deterministic (the same bits on every run and for any number of threads).
 //! `crates/moons-linalg/tests/one_hidden_fast.rs` compares them with the exact kernels. Other
-//! fast-mode networks take the layered code with the approximations.
+//! fast-mode networks take the layered code with the approximations. A training step needs
+//! only the gradients: [`Mlp::gradients`] gives a fast-mode two-class network of up to 6 units
+//! both passes in one single-precision sweep that writes nothing else
+//! (`moons_linalg::one_hidden_fast_two_class_gradients_into`).
 //!
 //! Otherwise (exact mode, or where the fast kernels decline) a network with one tanh hidden
 //! layer of 5 to 64 units (up to 4 inputs and classes) takes a shortcut: the whole forward pass
