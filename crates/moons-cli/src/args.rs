@@ -201,7 +201,7 @@ pub struct TrainArgs {
     /// per activation) and exp (relative error < 5e-16) instead of the C library's, and for
     /// one tanh hidden layer fused kernels that sum in whatever order vectorises (with two
     /// classes and up to 6 units, a training step entirely in single precision but its sums).
-    /// About 3x faster than the exact path for the seed's network, ~1.3x with 100000 points
+    /// About 3-4x faster than the exact path for the seed's network, ~1.3x with 100000 points
     /// and 64 units; the loss no longer equals numpy's (it differs from about the seventh
     /// significant digit).
     #[arg(long)]

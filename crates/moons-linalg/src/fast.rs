@@ -245,6 +245,31 @@ pub(crate) fn exp_approx_avx2<const G: usize>(x: [__m256d; G]) -> [__m256d; G] {
     })
 }
 
+/// [`expm1_reduced_f32`] of eight lanes: the same operations in the same order.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn expm1_reduced_ps(r: __m256) -> __m256 {
+    let splat = _mm256_set1_ps;
+    let r2 = _mm256_mul_ps(r, r);
+    let r4 = _mm256_mul_ps(r2, r2);
+    let p23 = _mm256_fmadd_ps(r, splat(F3), splat(F2));
+    let p45 = _mm256_fmadd_ps(r, splat(F5), splat(F4));
+    let p67 = _mm256_fmadd_ps(r, splat(F7), splat(F6));
+    let p = _mm256_fmadd_ps(r4, p67, _mm256_fmadd_ps(r2, p45, p23));
+    _mm256_fmadd_ps(r2, p, r)
+}
+
+/// `2^n` from the integer `n` sitting in the low mantissa bits of `kd` (`n + 127` in
+/// `[1, 254]`), lane by lane.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+fn pow2_ps(kd: __m256) -> __m256 {
+    let bits = _mm256_add_epi32(_mm256_castps_si256(kd), _mm256_set1_epi32(127));
+    _mm256_castsi256_ps(_mm256_slli_epi32::<23>(bits))
+}
+
 /// The single-precision core of [`tanh_approx`] on eight lanes with AVX2 and FMA, the same
 /// operations in the same order (the same bits per lane), for kernels that narrow their f64
 /// values to f32 themselves (`_mm256_cvtpd_ps`, which rounds as `x as f32`) and widen the
@@ -260,15 +285,8 @@ pub(crate) fn tanh_approx_ps(v: __m256) -> __m256 {
     let kd = _mm256_fmadd_ps(ax, splat(2.0 * LOG2E_F32), splat(ROUND_SHIFT_F32));
     let n = _mm256_sub_ps(kd, splat(ROUND_SHIFT_F32));
     let r = _mm256_fnmadd_ps(n, splat(LN2_F32), _mm256_add_ps(ax, ax));
-    let r2 = _mm256_mul_ps(r, r);
-    let r4 = _mm256_mul_ps(r2, r2);
-    let p23 = _mm256_fmadd_ps(r, splat(F3), splat(F2));
-    let p45 = _mm256_fmadd_ps(r, splat(F5), splat(F4));
-    let p67 = _mm256_fmadd_ps(r, splat(F7), splat(F6));
-    let p = _mm256_fmadd_ps(r4, p67, _mm256_fmadd_ps(r2, p45, p23));
-    let q = _mm256_fmadd_ps(r2, p, r);
-    let bits = _mm256_add_epi32(_mm256_castps_si256(kd), _mm256_set1_epi32(127));
-    let scale = _mm256_castsi256_ps(_mm256_slli_epi32::<23>(bits));
+    let q = expm1_reduced_ps(r);
+    let scale = pow2_ps(kd);
     let e_minus_1 = _mm256_fmadd_ps(scale, q, _mm256_sub_ps(scale, splat(1.0)));
     let e_plus_1 = _mm256_fmadd_ps(scale, q, _mm256_add_ps(scale, splat(1.0)));
     let t = _mm256_div_ps(e_minus_1, e_plus_1);
@@ -288,15 +306,8 @@ pub(crate) fn exp_approx_f32_ps(x: __m256) -> __m256 {
     let n = _mm256_sub_ps(kd, splat(ROUND_SHIFT_F32));
     let r = _mm256_fnmadd_ps(n, splat(LN2_HI_F32), x);
     let r = _mm256_fnmadd_ps(n, splat(LN2_LO_F32), r);
-    let r2 = _mm256_mul_ps(r, r);
-    let r4 = _mm256_mul_ps(r2, r2);
-    let p23 = _mm256_fmadd_ps(r, splat(F3), splat(F2));
-    let p45 = _mm256_fmadd_ps(r, splat(F5), splat(F4));
-    let p67 = _mm256_fmadd_ps(r, splat(F7), splat(F6));
-    let p = _mm256_fmadd_ps(r4, p67, _mm256_fmadd_ps(r2, p45, p23));
-    let q = _mm256_fmadd_ps(r2, p, r);
-    let bits = _mm256_add_epi32(_mm256_castps_si256(kd), _mm256_set1_epi32(127));
-    let scale = _mm256_castsi256_ps(_mm256_slli_epi32::<23>(bits));
+    let q = expm1_reduced_ps(r);
+    let scale = pow2_ps(kd);
     _mm256_fmadd_ps(scale, q, scale)
 }
 

@@ -7,10 +7,10 @@
 //! enough to run in single precision, eight rows to an AVX2 vector:
 //!
 //! ```text
-//! z_j = f32(b1[j] + Σ_i x_i W1[i, j])        (in f64, then rounded, as the fast forward pass)
+//! z_j = f32(b1[j] + Σ_i x_i W1[i, j])    (in f64, then rounded, as the fast forward pass)
 //! a_j = tanh_approx(z_j)
-//! t   = Δb + Σ_j a_j ΔW[j]                   Δb = f32(b2[1] - b2[0]), ΔW[j] = f32(W2[j, 1] - W2[j, 0])
-//! e   = exp_approx_f32(-|t|)   big = 1 / (1 + e)   small = e · big      (the two probabilities)
+//! t   = Δb + Σ_j a_j ΔW[j]     Δb = f32(b2[1] - b2[0]),  ΔW[j] = f32(W2[j, 1] - W2[j, 0])
+//! e   = exp_approx_f32(-|t|)   big = 1 / (1 + e)   small = e · big   (the two probabilities)
 //! δ   = p1 - [y = 1]           = ±small or ±big, chosen without a subtraction
 //! δ2_j = (δ ΔW[j]) (1 - a_j²)
 //! ```
@@ -199,7 +199,12 @@ dispatched! {
     /// with the operations of `avx2::sums` (blocks of eight rows, a short last block padded
     /// with zero rows whose `δ` is 0): the fallback on other CPUs and the reference the AVX2
     /// kernel's bits are tested against.
-    fn sums_kernel<const D: usize>(x: &[f64], labels: &[usize], p: Params<'_>, h: usize) -> LaneSums {
+    fn sums_kernel<const D: usize>(
+        x: &[f64],
+        labels: &[usize],
+        p: Params<'_>,
+        h: usize,
+    ) -> LaneSums {
         let (bd, dw) = gap_weights(&p, h);
         let mut acc = Acc::<D> {
             w1: [[[0.0; 4]; LANES_MAX_HIDDEN]; D],

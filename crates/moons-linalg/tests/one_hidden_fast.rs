@@ -23,10 +23,10 @@
 
 use moons_linalg::fast::TANH_MAX_ABS_ERROR;
 use moons_linalg::{one_hidden_fast_forward_into, one_hidden_fast_gradients_into};
-use ndarray::{Array2, Axis, ShapeBuilder};
+use ndarray::{Array2, ShapeBuilder};
 
 mod common;
-use common::{layered, Case, Lcg, Pass};
+use common::{gradient_pairs, gradient_scales, layered, Case, Lcg, Pass};
 
 /// Every output of a pass.
 impl Pass {
@@ -122,31 +122,8 @@ fn compare(case: &Case) -> Worst {
     }
     // The largest each gradient could be for these inputs and weights (every |δ3| = 1): the
     // scale of the absolute errors its terms carry.
-    let n = case.x.nrows() as f64;
-    let w2_row_sums = case
-        .w2
-        .mapv(f64::abs)
-        .sum_axis(Axis(1))
-        .insert_axis(Axis(0));
-    let x_col_sums = case.x.mapv(f64::abs).sum_axis(Axis(0)).insert_axis(Axis(1));
-    let mags = [
-        x_col_sums.dot(&w2_row_sums),
-        w2_row_sums.mapv(|v| n * v),
-        Array2::from_elem(case.w2.dim(), n),
-        Array2::from_elem((1, case.w2.ncols()), n),
-    ];
-    let pairs = [
-        (want.dw1.view(), got.dw1.view()),
-        (
-            want.db1.view().insert_axis(Axis(0)),
-            got.db1.view().insert_axis(Axis(0)),
-        ),
-        (want.dw2.view(), got.dw2.view()),
-        (
-            want.db2.view().insert_axis(Axis(0)),
-            got.db2.view().insert_axis(Axis(0)),
-        ),
-    ];
+    let mags = gradient_scales(case);
+    let pairs = gradient_pairs(&want, &got);
     for ((a, b), m) in pairs.iter().zip(&mags) {
         assert_eq!(a.dim(), m.dim());
         for ((x, y), m) in a.iter().zip(b.iter()).zip(m.iter()) {

@@ -21,10 +21,10 @@
 
 use moons_linalg::fast::{EXP_F32_MAX_REL_ERROR, TANH_MAX_ABS_ERROR};
 use moons_linalg::one_hidden_fast_two_class_gradients_into;
-use ndarray::{Array1, Array2, Axis, ShapeBuilder};
+use ndarray::{Array1, Array2, ShapeBuilder};
 
 mod common;
-use common::{layered, Case, Lcg, Pass};
+use common::{gradient_pairs, gradient_scales, layered, Case, Lcg, Pass};
 
 const T: f64 = TANH_MAX_ABS_ERROR;
 const EPS32: f64 = f32::EPSILON as f64 / 2.0;
@@ -50,7 +50,7 @@ fn fused(case: &Case) -> Option<Pass> {
 fn worst_ratio(case: &Case) -> f64 {
     let want = layered(&case.x, &case.y, case.net(), false);
     let got = fused(case).expect("the kernel takes two classes and up to 6 units");
-    let (n, _, h, _) = case.dims();
+    let (_, _, h, _) = case.dims();
     let gap_weights = (0..h)
         .map(|j| (case.w2[[j, 1]] - case.w2[[j, 0]]).abs())
         .sum::<f64>();
@@ -59,31 +59,8 @@ fn worst_ratio(case: &Case) -> f64 {
     let p = g + EXP_F32_MAX_REL_ERROR + 4.0 * EPS32;
     let per_term = p + 2.0 * T + 6.0 * EPS32 + GRADIENT_ROUNDING;
 
-    let n = n as f64;
-    let w2_row_sums = case
-        .w2
-        .mapv(f64::abs)
-        .sum_axis(Axis(1))
-        .insert_axis(Axis(0));
-    let x_col_sums = case.x.mapv(f64::abs).sum_axis(Axis(0)).insert_axis(Axis(1));
-    let mags = [
-        x_col_sums.dot(&w2_row_sums),
-        w2_row_sums.mapv(|v| n * v),
-        Array2::from_elem(case.w2.dim(), n),
-        Array2::from_elem((1, case.w2.ncols()), n),
-    ];
-    let pairs = [
-        (want.dw1.view(), got.dw1.view()),
-        (
-            want.db1.view().insert_axis(Axis(0)),
-            got.db1.view().insert_axis(Axis(0)),
-        ),
-        (want.dw2.view(), got.dw2.view()),
-        (
-            want.db2.view().insert_axis(Axis(0)),
-            got.db2.view().insert_axis(Axis(0)),
-        ),
-    ];
+    let mags = gradient_scales(case);
+    let pairs = gradient_pairs(&want, &got);
     let mut worst = 0.0f64;
     for ((a, b), m) in pairs.iter().zip(&mags) {
         assert_eq!(a.dim(), m.dim());

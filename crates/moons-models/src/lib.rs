@@ -12,7 +12,9 @@
 //!   weights bit for bit; [`Mlp::new`] takes another [`Init`]. Its forward pass, loss and
 //!   backpropagation ([`Mlp::forward`], [`Mlp::loss`], [`Mlp::backward`]) are the seed's
 //!   formulas in one file ([`mlp`]'s `network.rs`), running in a caller-owned [`Workspace`]
-//!   and filling [`Gradients`] so that a training step never allocates.
+//!   and filling [`Gradients`] so that a training step never allocates. [`Mlp::gradients`] is
+//!   a training step's forward and backward pass in one call (what `moons-train` runs): the
+//!   same bits, and in fast mode a two-class network's step in one sweep.
 //! - [`LogisticRegression`]: scikit-learn's binary (sigmoid) or multinomial (softmax) linear
 //!   model, the seed's baseline.
 //! - [`Classifier`]: what every model implements, so plotting and evaluation take any of them.

@@ -24,7 +24,7 @@ pub struct GradientDescent {
     /// Opt-in fast mode: vectorised approximations of `tanh` (single precision, within 2e-7)
     /// and `exp` (see [`moons_linalg::fast`]) instead of the C library's; with two classes and
     /// up to 6 hidden units a training step runs in single precision but for its sums. About
-    /// 3x faster than the exact path for the seed's network and ~1.3x for 100000 points and 64
+    /// 3-4x faster than the exact path for the seed's network and ~1.3x for 100000 points and 64
     /// hidden units (see `docs/performance.md`); the losses then differ from numpy's from
     /// about the seventh significant digit. Never the default.
     pub fast: bool,

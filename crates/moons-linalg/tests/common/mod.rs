@@ -6,7 +6,7 @@ use moons_linalg::{
     affine_into, backprop_deltas_into, softmax_delta_into, softmax_rows_approx_into,
     softmax_rows_into, weight_gradients_into, LayerActivation, OneHiddenParams,
 };
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
 
 /// A random batch and one-hidden-layer network: inputs in `[-2, 2)`, weights in
 /// `[-scale, scale)`, biases in `[-1, 1)`.
@@ -148,4 +148,43 @@ pub fn layered(x: &Array2<f64>, y: &Array1<usize>, net: OneHiddenParams<'_>, fas
     backprop_deltas_into(d3.view(), net.w2, Some(out.hidden.view()), d2.view_mut());
     weight_gradients_into(x.view(), d2.view(), out.dw1.view_mut(), out.db1.view_mut());
     out
+}
+
+/// The largest each gradient could be for a case's inputs and weights (every `|δ3| = 1`),
+/// shaped like `dW1`, `db1` (1 x H), `dW2` and `db2` (1 x C): `Σ_r |x[r, i]| Σ_k |W2[j, k]|`,
+/// `N Σ_k |W2[j, k]|`, `N`, `N`. A fast kernel's gradient error scales with it (a gradient is
+/// a sum whose terms can cancel, so not with `|g|`).
+pub fn gradient_scales(case: &Case) -> [Array2<f64>; 4] {
+    let n = case.x.nrows() as f64;
+    let w2_row_sums = case
+        .w2
+        .mapv(f64::abs)
+        .sum_axis(Axis(1))
+        .insert_axis(Axis(0));
+    let x_col_sums = case.x.mapv(f64::abs).sum_axis(Axis(0)).insert_axis(Axis(1));
+    [
+        x_col_sums.dot(&w2_row_sums),
+        w2_row_sums.mapv(|v| n * v),
+        Array2::from_elem(case.w2.dim(), n),
+        Array2::from_elem((1, case.w2.ncols()), n),
+    ]
+}
+
+/// The gradients of two passes side by side, in the order of [`gradient_scales`].
+pub fn gradient_pairs<'a>(
+    want: &'a Pass,
+    got: &'a Pass,
+) -> [(ArrayView2<'a, f64>, ArrayView2<'a, f64>); 4] {
+    [
+        (want.dw1.view(), got.dw1.view()),
+        (
+            want.db1.view().insert_axis(Axis(0)),
+            got.db1.view().insert_axis(Axis(0)),
+        ),
+        (want.dw2.view(), got.dw2.view()),
+        (
+            want.db2.view().insert_axis(Axis(0)),
+            got.db2.view().insert_axis(Axis(0)),
+        ),
+    ]
 }
