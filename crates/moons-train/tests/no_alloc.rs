@@ -73,6 +73,9 @@ fn training_passes_do_not_allocate() {
         ws.set_fast(fast);
         let mut grads = Gradients::zeros_like(&model);
         let mut step = |model: &mut Mlp| {
+            // The trainer's call (in fast mode at H = 3 the two-class kernel), then the two
+            // passes it stands for.
+            model.gradients(data.x(), data.y(), 0.01, &mut ws, &mut grads);
             model.forward(data.x(), &mut ws);
             model.backward(data.x(), data.y(), 0.01, &mut ws, &mut grads);
             model.apply_gradients(&grads, 0.01);
@@ -90,24 +93,31 @@ fn training_passes_do_not_allocate() {
         );
     }
 
-    // The trainer: its allocations must not grow with the number of passes.
-    let count = |passes: usize| {
-        let mut model = Mlp::seed_init(2, &[3], 2, Activation::Tanh, &mut RandomState::new(0));
-        let gd = GradientDescent {
-            passes,
-            report_every: 1_000_000,
-            ..GradientDescent::default()
+    // The trainer, exact and fast: its allocations must not grow with the number of passes.
+    for fast in [false, true] {
+        let count = |passes: usize| {
+            let mut model = Mlp::seed_init(2, &[3], 2, Activation::Tanh, &mut RandomState::new(0));
+            let gd = GradientDescent {
+                passes,
+                report_every: 1_000_000,
+                fast,
+                ..GradientDescent::default()
+            };
+            let before = allocations();
+            gd.train(&mut model, &data, |_| {}).unwrap();
+            allocations() - before
         };
-        let before = allocations();
-        gd.train(&mut model, &data, |_| {}).unwrap();
-        allocations() - before
-    };
-    let few = count(10);
-    assert!(
-        few > 0,
-        "the counter must see the workspace being allocated"
-    );
-    assert_eq!(few, count(2000), "GradientDescent allocates per pass");
+        let few = count(10);
+        assert!(
+            few > 0,
+            "the counter must see the workspace being allocated"
+        );
+        assert_eq!(
+            few,
+            count(2000),
+            "GradientDescent (fast {fast}) allocates per pass"
+        );
+    }
 }
 
 /// The general trainer allocates its buffers once: its count does not grow with the passes,
