@@ -98,6 +98,16 @@ impl Pass {
         }
     }
 
+    /// The gradients' values: `dW1`, `db1`, `dW2`, `db2`.
+    pub fn gradient_values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.dw1
+            .iter()
+            .chain(&self.db1)
+            .chain(&self.dw2)
+            .chain(&self.db2)
+            .copied()
+    }
+
     /// Every value's bits, in a fixed order.
     pub fn bits(&self) -> Vec<u64> {
         self.hidden
