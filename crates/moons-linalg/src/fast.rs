@@ -294,6 +294,18 @@ pub(crate) fn tanh_approx_ps(v: __m256) -> __m256 {
     _mm256_or_ps(_mm256_andnot_ps(sign, t), _mm256_and_ps(sign, v))
 }
 
+/// [`tanh_approx_ps`] of every vector in place: a loop of short independent iterations, which
+/// the core overlaps by itself (a run-time count, so that the compiler does not merge it with
+/// the steps around it in a kernel).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+#[target_feature(enable = "avx2,fma")]
+pub(crate) fn tanh_approx_ps_in_place(v: &mut [__m256]) {
+    for v in v {
+        *v = tanh_approx_ps(*v);
+    }
+}
+
 /// [`exp_approx_f32`] of eight lanes with AVX2 and FMA: the same operations in the same
 /// order, so every lane has its bits.
 #[cfg(target_arch = "x86_64")]

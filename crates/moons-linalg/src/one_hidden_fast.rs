@@ -1056,7 +1056,7 @@ mod avx2 {
         check_labels, lane_total, padded_block, Batch, LaneSums, B1_AT, B2_AT, LANES_MAX_HIDDEN,
         W1_AT, W2_AT,
     };
-    use crate::fast::{exp_approx_avx2, tanh_approx_ps};
+    use crate::fast::{exp_approx_avx2, tanh_approx_ps_in_place};
     use crate::one_hidden::{Params, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_INPUTS};
 
     /// Vectors of four rows per block (a unit's `G` = 2 vectors narrow into one f32 vector).
@@ -1459,7 +1459,7 @@ mod avx2 {
                 };
                 hidden_inputs::<D, H, C, DG>(x_b, &w, z1_b);
             }
-            tanh_in_place(z1[..count].as_flattened_mut());
+            tanh_approx_ps_in_place(z1[..count].as_flattened_mut());
             for (b, (a_b, z2_b)) in z1.iter().zip(z2.iter_mut()).take(count).enumerate() {
                 let row0 = (first + b) * R;
                 let rows = (n - row0).min(R);
@@ -1492,17 +1492,6 @@ mod avx2 {
 
     /// Blocks per group in [`kernel`].
     const FORWARD_GROUP_BLOCKS: usize = 8;
-
-    /// [`tanh_approx`](crate::fast::tanh_approx) of every lane: a loop of short independent
-    /// iterations, which the core overlaps by itself (a run-time count, so that the compiler
-    /// does not merge it with the steps around it).
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    fn tanh_in_place(v: &mut [__m256]) {
-        for v in v {
-            *v = tanh_approx_ps(*v);
-        }
-    }
 
     /// One block's hidden pre-activations `z1 = b1 + Σ_i x_i W1[i, ·]` (the chain from the
     /// bias as in the portable code), unit `j`'s [`G`] = 2 vectors of rows narrowed into

@@ -269,7 +269,7 @@ mod avx2 {
     use std::arch::x86_64::*;
 
     use super::{gap_weights, Totals, R};
-    use crate::fast::{exp_approx_f32_ps, tanh_approx_ps};
+    use crate::fast::{exp_approx_f32_ps, tanh_approx_ps_in_place};
     use crate::one_hidden::{Params, ONE_HIDDEN_MAX_INPUTS};
     use crate::one_hidden_fast::{lane_total, LaneSums, LANES_MAX_HIDDEN};
 
@@ -360,7 +360,7 @@ mod avx2 {
                     a_b[j] = _mm256_set_m128(half[1], half[0]);
                 }
             }
-            tanh_in_place(a[..count].as_flattened_mut());
+            tanh_approx_ps_in_place(a[..count].as_flattened_mut());
             for (b, (a_b, (delta_b, d2_b))) in a
                 .iter()
                 .zip(delta.iter_mut().zip(d2.iter_mut()))
@@ -418,16 +418,6 @@ mod avx2 {
             t.w2[j] = total(acc_w2[j]);
         }
         t.place(D, H)
-    }
-
-    /// `tanh_approx` of every lane, one vector per iteration (a run-time count, so that the
-    /// compiler does not merge the loop with the steps around it).
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    fn tanh_in_place(v: &mut [__m256]) {
-        for v in v {
-            *v = tanh_approx_ps(*v);
-        }
     }
 
     /// [`super::row_delta`] of eight rows.

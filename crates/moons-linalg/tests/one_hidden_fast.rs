@@ -26,7 +26,9 @@ use moons_linalg::{one_hidden_fast_forward_into, one_hidden_fast_gradients_into}
 use ndarray::{Array2, ShapeBuilder};
 
 mod common;
-use common::{gradient_pairs, gradient_scales, layered, Case, Lcg, Pass};
+use common::{
+    assert_same_bits_on_any_thread_count, gradient_pairs, gradient_scales, layered, Case, Lcg, Pass,
+};
 
 /// Every output of a pass.
 impl Pass {
@@ -230,23 +232,7 @@ fn fast_pass_is_deterministic_for_any_thread_count() {
         Case::random(&mut rng, 40_003, 4, 6, 4, 1.5),
     ];
     for case in &cases {
-        let runs: Vec<Vec<u64>> = [1, 2, 3, 1]
-            .iter()
-            .map(|&threads| {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap()
-                    .install(|| fast(case).bits())
-            })
-            .collect();
-        for (threads, run) in [2, 3, 1].iter().zip(&runs[1..]) {
-            assert!(
-                run == &runs[0],
-                "{:?}: {threads} threads give other bits than one",
-                case.dims()
-            );
-        }
+        assert_same_bits_on_any_thread_count(case, || fast(case).bits());
     }
 }
 

@@ -24,7 +24,9 @@ use moons_linalg::one_hidden_fast_two_class_gradients_into;
 use ndarray::{Array1, Array2, ShapeBuilder};
 
 mod common;
-use common::{gradient_pairs, gradient_scales, layered, Case, Lcg, Pass};
+use common::{
+    assert_same_bits_on_any_thread_count, gradient_pairs, gradient_scales, layered, Case, Lcg, Pass,
+};
 
 const T: f64 = TANH_MAX_ABS_ERROR;
 const EPS32: f64 = f32::EPSILON as f64 / 2.0;
@@ -132,23 +134,7 @@ fn gradients_are_deterministic_for_any_thread_count() {
         Case::random(&mut rng, 20_000, 2, 3, 2, 1.5),
         Case::random(&mut rng, 200, 2, 3, 2, 1.5),
     ] {
-        let runs: Vec<Vec<u64>> = [1, 2, 3, 1]
-            .iter()
-            .map(|&threads| {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(threads)
-                    .build()
-                    .unwrap()
-                    .install(|| fused(&case).unwrap().bits())
-            })
-            .collect();
-        for (threads, run) in [2, 3, 1].iter().zip(&runs[1..]) {
-            assert!(
-                run == &runs[0],
-                "{:?}: {threads} threads give other bits than one",
-                case.dims()
-            );
-        }
+        assert_same_bits_on_any_thread_count(&case, || fused(&case).unwrap().bits());
     }
 }
 

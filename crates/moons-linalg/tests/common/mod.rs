@@ -198,3 +198,25 @@ pub fn gradient_pairs<'a>(
         ),
     ]
 }
+
+/// Runs `pass` on pools of 1, 2, 3 and again 1 rayon threads and checks that every run gives
+/// the first one's bits.
+pub fn assert_same_bits_on_any_thread_count(case: &Case, pass: impl Fn() -> Vec<u64> + Sync) {
+    let runs: Vec<Vec<u64>> = [1, 2, 3, 1]
+        .iter()
+        .map(|&threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(&pass)
+        })
+        .collect();
+    for (threads, run) in [2, 3, 1].iter().zip(&runs[1..]) {
+        assert!(
+            run == &runs[0],
+            "{:?}: {threads} threads give other bits than one",
+            case.dims()
+        );
+    }
+}
