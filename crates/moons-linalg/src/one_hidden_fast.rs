@@ -1049,7 +1049,7 @@ fn padded_block(
 /// very operations of [`forward_lanes_kernel`] (same order, same `mul_add`s), so the bits are
 /// the same; only the bookkeeping differs (no scratch arrays, no separate sweeps).
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
+pub(crate) mod avx2 {
     use std::arch::x86_64::*;
 
     use super::{
@@ -1060,10 +1060,10 @@ mod avx2 {
     use crate::one_hidden::{Params, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_INPUTS};
 
     /// Vectors of four rows per block (a unit's `G` = 2 vectors narrow into one f32 vector).
-    const G: usize = 2;
+    pub(crate) const G: usize = 2;
 
     /// Rows per block.
-    const R: usize = 4 * G;
+    pub(crate) const R: usize = 4 * G;
 
     /// [`super::forward_rows`] for `H ≤ 6` units with AVX2 and FMA.
     ///
@@ -1305,7 +1305,7 @@ mod avx2 {
     /// [`lane_total`] of a vector's lanes.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn total(v: __m256d) -> f64 {
+    pub(crate) fn total(v: __m256d) -> f64 {
         let mut l = [0.0f64; 4];
         // SAFETY: `l` holds 4 values.
         unsafe { _mm256_storeu_pd(l.as_mut_ptr(), v) };
@@ -1448,16 +1448,8 @@ mod avx2 {
         for first in (0..blocks).step_by(FORWARD_GROUP_BLOCKS) {
             let count = (blocks - first).min(FORWARD_GROUP_BLOCKS);
             for (b, z1_b) in z1.iter_mut().take(count).enumerate() {
-                let row0 = (first + b) * R;
-                let x_b = if row0 + R <= n {
-                    load_inputs::<D, DG>(&x[row0 * D..(row0 + R) * D])
-                } else {
-                    // The last rows, padded with zero rows that are never stored.
-                    let mut x_t = [0.0f64; R * ONE_HIDDEN_MAX_INPUTS];
-                    x_t[..(n - row0) * D].copy_from_slice(&x[row0 * D..]);
-                    load_inputs::<D, DG>(&x_t[..R * D])
-                };
-                hidden_inputs::<D, H, C, DG>(x_b, &w, z1_b);
+                let x_b = block_inputs::<D, DG>(x, (first + b) * R);
+                hidden_inputs::<D, H, DG>(x_b, &w.w1, &w.b1, z1_b);
             }
             tanh_approx_ps_in_place(z1[..count].as_flattened_mut());
             for (b, (a_b, z2_b)) in z1.iter().zip(z2.iter_mut()).take(count).enumerate() {
@@ -1494,21 +1486,22 @@ mod avx2 {
     const FORWARD_GROUP_BLOCKS: usize = 8;
 
     /// One block's hidden pre-activations `z1 = b1 + Σ_i x_i W1[i, ·]` (the chain from the
-    /// bias as in the portable code), unit `j`'s [`G`] = 2 vectors of rows narrowed into
-    /// `z1[j]`, rows `0..4` in the low half.
+    /// bias as in the portable code; `w1`, `b1` broadcast), unit `j`'s [`G`] = 2 vectors of
+    /// rows narrowed into `z1[j]`, rows `0..4` in the low half.
     #[inline]
     #[target_feature(enable = "avx2,fma")]
-    fn hidden_inputs<const D: usize, const H: usize, const C: usize, const DG: usize>(
+    pub(crate) fn hidden_inputs<const D: usize, const H: usize, const DG: usize>(
         x: [__m256d; DG],
-        w: &Broadcast<D, H, C>,
+        w1: &[[__m256d; H]; D],
+        b1: &[__m256d; H],
         z1: &mut [__m256; H],
     ) {
         for (j, z1_j) in z1.iter_mut().enumerate() {
             let mut half = [_mm_setzero_ps(); G];
             for (g, half) in half.iter_mut().enumerate() {
-                let mut acc = w.b1[j];
+                let mut acc = b1[j];
                 for i in 0..D {
-                    acc = _mm256_fmadd_pd(x[i * G + g], w.w1[i][j], acc);
+                    acc = _mm256_fmadd_pd(x[i * G + g], w1[i][j], acc);
                 }
                 *half = _mm256_cvtpd_ps(acc);
             }
@@ -1523,10 +1516,19 @@ mod avx2 {
     fn widen<const H: usize, const HG: usize>(a: &[__m256; H]) -> [__m256d; HG] {
         let mut out = [_mm256_setzero_pd(); HG];
         for (j, &a_j) in a.iter().enumerate() {
-            out[j * G] = _mm256_cvtps_pd(_mm256_castps256_ps128(a_j));
-            out[j * G + 1] = _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(a_j));
+            [out[j * G], out[j * G + 1]] = widen_ps(a_j);
         }
         out
+    }
+
+    /// An f32 vector's lanes as [`G`] = 2 f64 vectors (lanes 0..4, then 4..8).
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub(crate) fn widen_ps(v: __m256) -> [__m256d; G] {
+        [
+            _mm256_cvtps_pd(_mm256_castps256_ps128(v)),
+            _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(v)),
+        ]
     }
 
     /// The block's logits `z[k] = b2[k] + Σ_j a_j W2[j, k]`, units in order.
@@ -1616,6 +1618,23 @@ mod avx2 {
             }
         }
         out
+    }
+
+    /// The inputs of the [`R`] rows of `x` (row-major, `D` a row) from `row0`, as
+    /// [`load_inputs`] gives them; rows past the end of `x` are zeros.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    pub(crate) fn block_inputs<const D: usize, const DG: usize>(
+        x: &[f64],
+        row0: usize,
+    ) -> [__m256d; DG] {
+        let n = x.len() / D;
+        if row0 + R <= n {
+            return load_inputs::<D, DG>(&x[row0 * D..(row0 + R) * D]);
+        }
+        let mut x_t = [0.0f64; R * ONE_HIDDEN_MAX_INPUTS];
+        x_t[..(n - row0) * D].copy_from_slice(&x[row0 * D..]);
+        load_inputs::<D, DG>(&x_t[..R * D])
     }
 
     /// The inputs of a block's rows (`x_b`, row-major), transposed: input `i` of rows

@@ -271,7 +271,8 @@ mod avx2 {
     use super::{gap_weights, Totals, R};
     use crate::fast::{exp_approx_f32_ps, tanh_approx_ps_in_place};
     use crate::one_hidden::{Params, ONE_HIDDEN_MAX_INPUTS};
-    use crate::one_hidden_fast::{lane_total, LaneSums, LANES_MAX_HIDDEN};
+    use crate::one_hidden_fast::avx2::{block_inputs, hidden_inputs, total, widen_ps, G};
+    use crate::one_hidden_fast::{LaneSums, LANES_MAX_HIDDEN};
 
     /// Blocks per group: each step below runs over a group's blocks before the next step
     /// starts, so that the blocks' independent chains overlap (as in the fast forward pass).
@@ -291,11 +292,12 @@ mod avx2 {
     ) -> LaneSums {
         macro_rules! by_inputs {
             ($h:literal) => {
+                // `sums::<D, H, D G>`: array lengths cannot be computed from generic parameters.
                 match d {
-                    1 => sums::<1, $h>(x, labels, p),
-                    2 => sums::<2, $h>(x, labels, p),
-                    3 => sums::<3, $h>(x, labels, p),
-                    4 => sums::<4, $h>(x, labels, p),
+                    1 => sums::<1, $h, 2>(x, labels, p),
+                    2 => sums::<2, $h, 4>(x, labels, p),
+                    3 => sums::<3, $h, 6>(x, labels, p),
+                    4 => sums::<4, $h, 8>(x, labels, p),
                     _ => unreachable!("checked by fast_shape"),
                 }
             };
@@ -315,11 +317,12 @@ mod avx2 {
     /// every block's pre-activations, every `tanh`, every block's `δ` and `δ2`, then every
     /// block's additions to the sums.
     #[target_feature(enable = "avx2,fma")]
-    fn sums<const D: usize, const H: usize>(
+    fn sums<const D: usize, const H: usize, const DG: usize>(
         x: &[f64],
         labels: &[usize],
         p: Params<'_>,
     ) -> LaneSums {
+        const { assert!(DG == D * G && R == 4 * G) };
         let (bd, dw) = gap_weights(&p, H);
         let zero = _mm256_setzero_pd();
         let mut w1 = [[zero; H]; D];
@@ -347,18 +350,7 @@ mod avx2 {
             let count = (blocks - first).min(GROUP_BLOCKS);
             // The pre-activations, narrowed to f32 (rows 0..4 in the low half).
             for (b, a_b) in a.iter_mut().take(count).enumerate() {
-                let xv = inputs::<D>(x, (first + b) * R, n);
-                for j in 0..H {
-                    let mut half = [_mm_setzero_ps(); 2];
-                    for (g, half) in half.iter_mut().enumerate() {
-                        let mut z = b1[j];
-                        for i in 0..D {
-                            z = _mm256_fmadd_pd(xv[i][g], w1[i][j], z);
-                        }
-                        *half = _mm256_cvtpd_ps(z);
-                    }
-                    a_b[j] = _mm256_set_m128(half[1], half[0]);
-                }
+                hidden_inputs::<D, H, DG>(block_inputs::<D, DG>(x, (first + b) * R), &w1, &b1, a_b);
             }
             tanh_approx_ps_in_place(a[..count].as_flattened_mut());
             for (b, (a_b, (delta_b, d2_b))) in a
@@ -386,19 +378,19 @@ mod avx2 {
                 .take(count)
                 .enumerate()
             {
-                let xv = inputs::<D>(x, (first + b) * R, n);
-                let dl = widen(*delta_b);
-                for g in 0..2 {
+                let xv = block_inputs::<D, DG>(x, (first + b) * R);
+                let dl = widen_ps(*delta_b);
+                for g in 0..G {
                     acc_b2 = _mm256_add_pd(acc_b2, dl[g]);
                 }
                 for j in 0..H {
-                    let aw = widen(a_b[j]);
-                    let d2w = widen(d2_b[j]);
-                    for g in 0..2 {
+                    let aw = widen_ps(a_b[j]);
+                    let d2w = widen_ps(d2_b[j]);
+                    for g in 0..G {
                         acc_w2[j] = _mm256_fmadd_pd(aw[g], dl[g], acc_w2[j]);
                         acc_b1[j] = _mm256_add_pd(acc_b1[j], d2w[g]);
                         for i in 0..D {
-                            acc_w1[i][j] = _mm256_fmadd_pd(xv[i][g], d2w[g], acc_w1[i][j]);
+                            acc_w1[i][j] = _mm256_fmadd_pd(xv[i * G + g], d2w[g], acc_w1[i][j]);
                         }
                     }
                 }
@@ -466,61 +458,6 @@ mod avx2 {
         let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
         let valid = _mm256_cmpgt_epi32(_mm256_set1_epi32(rows as i32), lanes);
         (y_is_1, _mm256_castsi256_ps(valid))
-    }
-
-    /// The inputs of the eight rows from `row0` as f64 vectors, `[i][g]` for input `i` of rows
-    /// `row0 + 4g..row0 + 4g + 4` (rows past `n` as zeros).
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    fn inputs<const D: usize>(x: &[f64], row0: usize, n: usize) -> [[__m256d; 2]; D] {
-        let mut padded = [0.0f64; R * ONE_HIDDEN_MAX_INPUTS];
-        let x_b = if row0 + R <= n {
-            &x[row0 * D..(row0 + R) * D]
-        } else {
-            padded[..(n - row0) * D].copy_from_slice(&x[row0 * D..]);
-            &padded[..R * D]
-        };
-        let mut out = [[_mm256_setzero_pd(); 2]; D];
-        for g in 0..2 {
-            let x_g = &x_b[4 * g * D..4 * (g + 1) * D];
-            if D == 2 {
-                // SAFETY: `x_g` holds 8 values, so both loads are in bounds.
-                let (v0, v1) = unsafe {
-                    (
-                        _mm256_loadu_pd(x_g.as_ptr()),
-                        _mm256_loadu_pd(x_g[4..].as_ptr()),
-                    )
-                };
-                // [x0 r0, x0 r2, x0 r1, x0 r3] and the same for x1, then the rows in order.
-                out[0][g] = _mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_unpacklo_pd(v0, v1));
-                out[1][g] = _mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_unpackhi_pd(v0, v1));
-                continue;
-            }
-            for i in 0..D {
-                out[i][g] = _mm256_set_pd(x_g[3 * D + i], x_g[2 * D + i], x_g[D + i], x_g[i]);
-            }
-        }
-        out
-    }
-
-    /// An f32 vector's lanes as two f64 vectors (lanes 0..4, then 4..8).
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    fn widen(v: __m256) -> [__m256d; 2] {
-        [
-            _mm256_cvtps_pd(_mm256_castps256_ps128(v)),
-            _mm256_cvtps_pd(_mm256_extractf128_ps::<1>(v)),
-        ]
-    }
-
-    /// `lane_total` of a vector's lanes.
-    #[inline]
-    #[target_feature(enable = "avx2,fma")]
-    fn total(v: __m256d) -> f64 {
-        let mut l = [0.0f64; 4];
-        // SAFETY: `l` holds 4 values.
-        unsafe { _mm256_storeu_pd(l.as_mut_ptr(), v) };
-        lane_total(l)
     }
 
     // `LANES_MAX_HIDDEN` bounds `H` at the dispatch above.
