@@ -34,7 +34,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Train a network (default: the seed's, with its loss table and accuracy).
-    #[command(after_help = TRAIN_EXAMPLES)]
+    #[command(after_help = TRAIN_EXAMPLES, mut_arg("seed", |a| a.help(TRAIN_SEED_HELP)))]
     Train(Box<TrainArgs>),
     /// Print a data set as CSV (`x1,...,xd,label`), or write it to a file.
     #[command(after_help = "\
@@ -66,7 +66,7 @@ Examples:
   moons eval --model circles.json --data new.csv --json")]
     Eval(EvalArgs),
     /// Train the seed's network once per hidden-layer width, in parallel, and compare them.
-    #[command(after_help = "\
+    #[command(mut_arg("seed", |a| a.help(SWEEP_SEED_HELP)), after_help = "\
 Examples:
   moons sweep                              the seed's widths 1, 2, 3, 4, 5, 20, 50
   moons sweep --hidden 2,3,8 --passes 5000
@@ -90,6 +90,13 @@ Examples:
     Completions(CompletionsArgs),
 }
 
+const TRAIN_SEED_HELP: &str = "Seed of numpy's generator, set before the data is drawn and \
+again before the weights are initialised (the tutorial uses 0 for both); it also seeds the \
+train/test split and the minibatch shuffling";
+
+const SWEEP_SEED_HELP: &str = "Seed of numpy's generator, set before the data is drawn and \
+again before each network's weights are initialised (the tutorial uses 0 for both)";
+
 /// Flags of `moons completions`.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
@@ -101,14 +108,13 @@ pub struct CompletionsArgs {
 /// How the two-moons data set is generated.
 #[derive(Debug, Clone, Args)]
 pub struct DataSource {
-    /// Number of points (split evenly between the two moons).
+    /// Number of points, split as evenly as possible between the classes.
     #[arg(long, default_value_t = 200, value_name = "N", value_parser = crate::values::samples, allow_negative_numbers = true)]
     pub samples: usize,
-    /// Standard deviation of the Gaussian noise added to every coordinate.
-    #[arg(long, default_value_t = 0.2, value_name = "SD", value_parser = crate::values::non_negative, allow_negative_numbers = true)]
+    /// Standard deviation of the Gaussian noise added to every coordinate (at most 1e6).
+    #[arg(long, default_value_t = 0.2, value_name = "SD", value_parser = crate::values::noise, allow_negative_numbers = true)]
     pub noise: f64,
-    /// Seed of numpy's generator, set before the data is drawn and again before the weights
-    /// are initialised (the tutorial uses 0 for both).
+    /// Seed of numpy's generator, set before the data is drawn (the tutorial uses 0).
     #[arg(
         long,
         default_value_t = 0,
@@ -125,7 +131,7 @@ pub struct TrainArgs {
     pub data: DataSource,
     #[command(flatten)]
     pub generator: GeneratorArgs,
-    /// Train on a CSV file (`x1,...,xd,label`, header optional) instead of generated data.
+    /// Train on a CSV file (`x1,...,xd,label`, header optional; `-` reads standard input) instead of generated data.
     #[arg(
         long = "data",
         id = "data_file",
@@ -191,9 +197,12 @@ pub struct TrainArgs {
     /// Save the trained model (JSON, format moons-mlp version 1).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
-    /// Draw the decision boundary over the data (PNG, or SVG for a .svg name).
-    #[arg(long, value_name = "FILE")]
+    /// Draw the decision boundary over the data (.png or .svg, by the file name).
+    #[arg(long, value_name = "FILE", value_parser = crate::values::figure_path)]
     pub plot: Option<PathBuf>,
+    /// Not a flag of `train`, which saves with --save; here only to say so.
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Print the result as JSON instead of the loss table.
     #[arg(long)]
     pub json: bool,
@@ -221,8 +230,8 @@ pub struct GeneratorArgs {
     /// Radius of the inner circle relative to the outer one (circles), in (0, 1).
     #[arg(long, default_value_t = 0.5, value_name = "F", value_parser = crate::values::open_unit, allow_negative_numbers = true)]
     pub factor: f64,
-    /// Standard deviation of every blob (blobs; --noise is not used there).
-    #[arg(long, default_value_t = 1.0, value_name = "SD", value_parser = crate::values::positive, allow_negative_numbers = true)]
+    /// Standard deviation of every blob (blobs; --noise is not used there), at most 1e6.
+    #[arg(long, default_value_t = 1.0, value_name = "SD", value_parser = crate::values::spread, allow_negative_numbers = true)]
     pub cluster_std: f64,
 }
 
@@ -297,10 +306,11 @@ pub struct PredictArgs {
     /// A model saved by `moons train --save`.
     #[arg(long, value_name = "FILE")]
     pub model: PathBuf,
-    /// The points: the model's feature columns, optionally a label column.
+    /// The points: the model's feature columns, optionally a label column (`-` reads standard
+    /// input).
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
-    /// Write the CSV here instead of standard output.
+    /// Write the CSV here instead of standard output (`-` is standard output).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -311,7 +321,8 @@ pub struct EvalArgs {
     /// A model saved by `moons train --save`.
     #[arg(long, value_name = "FILE")]
     pub model: PathBuf,
-    /// Labelled points: the model's feature columns, then a label column.
+    /// Labelled points: the model's feature columns, then a label column (`-` reads standard
+    /// input).
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
     /// Print the result as JSON.
@@ -326,7 +337,7 @@ pub struct DataArgs {
     pub data: DataSource,
     #[command(flatten)]
     pub generator: GeneratorArgs,
-    /// Write the CSV to this file instead of standard output.
+    /// Write the CSV to this file instead of standard output (`-` is standard output).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -336,7 +347,7 @@ pub struct DataArgs {
 pub struct SweepArgs {
     #[command(flatten)]
     pub data: DataSource,
-    /// Train on a CSV file (`x1,...,xd,label`, header optional) instead of generated moons.
+    /// Train on a CSV file (`x1,...,xd,label`, header optional; `-` reads standard input) instead of generated moons.
     #[arg(long = "data", id = "data_file", value_name = "FILE")]
     pub data_file: Option<PathBuf>,
     /// Hidden-layer widths to train, comma-separated.
@@ -351,8 +362,8 @@ pub struct SweepArgs {
     /// L2 regularisation strength (the seed's reg_lambda).
     #[arg(long, default_value_t = 0.01, value_name = "LAMBDA", value_parser = crate::values::non_negative, allow_negative_numbers = true)]
     pub reg: f64,
-    /// Also draw the decision boundaries, one panel per width (PNG, or SVG for a .svg name).
-    #[arg(long, value_name = "FILE")]
+    /// Also draw the decision boundaries, one panel per width (.png or .svg, by the name).
+    #[arg(long, value_name = "FILE", value_parser = crate::values::figure_path)]
     pub plot: Option<PathBuf>,
     /// Print the results as JSON instead of a table.
     #[arg(long)]
@@ -364,12 +375,17 @@ pub struct SweepArgs {
 pub struct LogregArgs {
     #[command(flatten)]
     pub data: DataSource,
-    /// Fit a CSV file (`x1,...,xd,label`, header optional) instead of generated moons.
+    /// Fit a CSV file (`x1,...,xd,label`, header optional; `-` reads standard input) instead of generated moons.
     #[arg(long = "data", id = "data_file", value_name = "FILE")]
     pub data_file: Option<PathBuf>,
     /// Values of C to try: a count N means logspace(-4, 4, N), as scikit-learn's Cs=N; or a
     /// comma-separated list such as 0.1,1,10.
-    #[arg(long, default_value = "10", value_name = "N|C,...")]
+    #[arg(
+        long,
+        default_value = "10",
+        value_name = "N|C,...",
+        allow_hyphen_values = true
+    )]
     pub cs: moons_train::Cs,
     /// Number of stratified cross-validation folds.
     #[arg(long, default_value_t = 5, value_name = "K", value_parser = crate::values::folds, allow_negative_numbers = true)]
@@ -377,7 +393,7 @@ pub struct LogregArgs {
     /// Print the result as JSON instead of text.
     #[arg(long)]
     pub json: bool,
-    /// Also draw the decision boundary (PNG, or SVG for a .svg name).
-    #[arg(long, value_name = "FILE")]
+    /// Also draw the decision boundary (.png or .svg, by the file name).
+    #[arg(long, value_name = "FILE", value_parser = crate::values::figure_path)]
     pub plot: Option<PathBuf>,
 }

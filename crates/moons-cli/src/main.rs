@@ -4,24 +4,46 @@ mod args;
 mod commands;
 mod output;
 mod progress;
+mod signals;
+mod stdout;
+mod usage;
 mod values;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::stdout::{note, StdoutError};
+use crate::usage::UsageError;
+
 fn main() -> ExitCode {
     restore_default_sigpipe();
-    join_the_thread_pool();
     // clap prints usage errors itself and exits with code 2.
     let cli = args::Cli::parse();
+    signals::remove_temporaries_on_interrupt();
+    join_the_thread_pool();
     progress::set_quiet(cli.quiet);
-    match commands::run(cli) {
+    let result = commands::run(cli).and_then(|()| Ok(stdout::flush()?));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(1)
-        }
+        Err(err) => exit_code_of(&err),
+    }
+}
+
+/// Reports `err` on standard error: 2 for a usage error, 1 for anything else, and nothing at
+/// all for a reader that closed the pipe.
+fn exit_code_of(err: &anyhow::Error) -> ExitCode {
+    if err
+        .downcast_ref::<StdoutError>()
+        .is_some_and(StdoutError::is_broken_pipe)
+    {
+        return ExitCode::from(141);
+    }
+    note!("error: {err:#}");
+    if err.downcast_ref::<UsageError>().is_some() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
     }
 }
 

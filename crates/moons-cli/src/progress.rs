@@ -17,7 +17,7 @@ pub fn chatty() -> bool {
     !QUIET.load(Ordering::Relaxed)
 }
 
-/// A bar counting training passes; a no-op when stderr is not a terminal or with `--quiet`,
+/// A bar counting training passes, as wide as the terminal; a no-op when stderr is not a terminal or with `--quiet`,
 /// so pipes, files and tests see nothing.
 pub struct Progress(Option<ProgressBar>);
 
@@ -28,7 +28,7 @@ impl Progress {
             return Self(None);
         }
         let style = ProgressStyle::with_template(
-            "{msg} [{bar:30.cyan/blue}] {human_pos}/{human_len} passes, {eta} left",
+            "{msg} [{wide_bar:.cyan/blue}] {human_pos}/{human_len} passes, {eta} left",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
@@ -47,11 +47,12 @@ impl Progress {
     }
 
     /// Prints a line on standard output without tearing the bar.
-    pub fn println(&self, line: &str) {
-        match &self.0 {
-            Some(bar) => bar.suspend(|| println!("{line}")),
-            None => println!("{line}"),
-        }
+    pub fn println(&self, line: &str) -> anyhow::Result<()> {
+        let print = || crate::stdout::outln!("{line}");
+        Ok(match &self.0 {
+            Some(bar) => bar.suspend(print),
+            None => print(),
+        }?)
     }
 }
 

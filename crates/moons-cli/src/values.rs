@@ -82,6 +82,39 @@ pub fn non_negative(s: &str) -> Result<f64, String> {
     }
 }
 
+/// The largest noise accepted: beyond it the points are noise alone, and near f64's range
+/// every loss overflows.
+pub const MAX_NOISE: f64 = 1e6;
+
+/// Noise: 0 to [`MAX_NOISE`].
+pub fn noise(s: &str) -> Result<f64, String> {
+    let x = number(s)?;
+    if (0.0..=MAX_NOISE).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("expected a number from 0 to {MAX_NOISE:e}"))
+    }
+}
+
+/// Blob spreads: above 0, at most [`MAX_NOISE`].
+pub fn spread(s: &str) -> Result<f64, String> {
+    let x = number(s)?;
+    if x > 0.0 && x <= MAX_NOISE {
+        Ok(x)
+    } else {
+        Err(format!("expected a number > 0 and at most {MAX_NOISE:e}"))
+    }
+}
+
+/// Figure files: the format follows the extension, `.png` or `.svg` (any case).
+pub fn figure_path(s: &str) -> Result<std::path::PathBuf, String> {
+    let path = std::path::PathBuf::from(s);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(ext) if ext.eq_ignore_ascii_case("png") || ext.eq_ignore_ascii_case("svg") => Ok(path),
+        _ => Err("figures are written as .png or .svg: end the file name with one of them".into()),
+    }
+}
+
 /// Fractions and momentum: in [0, 1).
 pub fn fraction(s: &str) -> Result<f64, String> {
     let x = number(s)?;
@@ -124,5 +157,10 @@ mod tests {
         assert!(classes("1").is_err());
         assert!(folds("1").is_err());
         assert!(at_least_one("abc").unwrap_err().contains("'abc'"));
+        assert!(noise("1e308").unwrap_err().contains("from 0 to 1e6"));
+        assert_eq!(noise("1e6"), Ok(1e6));
+        assert!(figure_path("a.PNG").is_ok() && figure_path("b.svg").is_ok());
+        assert!(figure_path("c.jpg").unwrap_err().contains(".png or .svg"));
+        assert!(figure_path("plot").is_err());
     }
 }

@@ -2,34 +2,11 @@
 //! code (2 for usage, 1 for runtime), say what is wrong in words, never panic or print NaN,
 //! and leave an existing output file untouched.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("moons-bad-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn file(&self, name: &str, contents: &[u8]) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).unwrap();
-        path.to_str().unwrap().to_owned()
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).to_str().unwrap().to_owned()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod scratch;
+use scratch::Scratch;
 
 /// Runs `moons args` and checks the exit code, that stderr mentions every `needle`, and that
 /// nothing panicked or printed NaN.
@@ -81,7 +58,10 @@ fn usage_errors_exit_2_naming_the_flag_and_the_allowed_values() {
         (&["train", "--lr", "nan"], &["'--lr <LR>'", "finite"]),
         (&["train", "--lr", "ten"], &["'--lr <LR>'", "'ten'"]),
         (&["train", "--reg", "-0.1"], &["'--reg <LAMBDA>'", ">= 0"]),
-        (&["train", "--noise", "-1"], &["'--noise <SD>'", ">= 0"]),
+        (
+            &["train", "--noise", "-1"],
+            &["'--noise <SD>'", "from 0 to 1e6"],
+        ),
         (
             &["train", "--samples", "0"],
             &["'--samples <N>'", "from 1 to"],
@@ -338,7 +318,10 @@ fn a_failed_run_never_touches_an_existing_file() {
     let leftovers: Vec<_> = std::fs::read_dir(&dir.0)
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.ends_with(".tmp") || name.starts_with(".moons-tmp.")
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
@@ -374,6 +357,8 @@ fn unwritable_outputs_are_refused_before_any_work() {
     let dir = Scratch::new("unwritable");
     let missing_folder = Path::new(&dir.0).join("no/such/folder/out.csv");
     let missing_folder = missing_folder.to_str().unwrap();
+    let missing_figure = Path::new(&dir.0).join("no/such/folder/out.png");
+    let missing_figure = missing_figure.to_str().unwrap();
     expect_failure(&["data", "--out", missing_folder], 1, &["does not exist"]);
     expect_failure(
         &["data", "--out", dir.0.to_str().unwrap()],
@@ -381,9 +366,9 @@ fn unwritable_outputs_are_refused_before_any_work() {
         &["is a folder"],
     );
     expect_failure(&["train", "--save", missing_folder], 1, &["does not exist"]);
-    expect_failure(&["sweep", "--plot", missing_folder], 1, &["does not exist"]);
+    expect_failure(&["sweep", "--plot", missing_figure], 1, &["does not exist"]);
     expect_failure(
-        &["logreg", "--plot", missing_folder],
+        &["logreg", "--plot", missing_figure],
         1,
         &["does not exist"],
     );

@@ -39,7 +39,7 @@ pub struct Points {
 /// Refuses files with fewer than two classes, since nothing can be learned from them.
 pub fn read_csv(path: &Path) -> Result<Dataset, DatasetError> {
     let name = path.display().to_string();
-    let bytes = read_bytes(path)?;
+    let bytes = read_file_bytes(path)?;
     parse_csv(&name, &bytes)
 }
 
@@ -77,7 +77,7 @@ pub fn parse_csv(name: &str, bytes: &[u8]) -> Result<Dataset, DatasetError> {
 /// labels; one with `n_features + 1` columns has labels in the last.
 pub fn read_points(path: &Path, n_features: usize) -> Result<Points, DatasetError> {
     let name = path.display().to_string();
-    let bytes = read_bytes(path)?;
+    let bytes = read_file_bytes(path)?;
     parse_points(&name, &bytes, n_features)
 }
 
@@ -125,7 +125,8 @@ pub fn write_csv(data: &Dataset, w: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-fn read_bytes(path: &Path) -> Result<Vec<u8>, DatasetError> {
+/// The bytes of a file, refusing folders and files over [`MAX_CSV_BYTES`] with its name.
+pub fn read_file_bytes(path: &Path) -> Result<Vec<u8>, DatasetError> {
     let name = path.display().to_string();
     let io_error = |e: std::io::Error| DatasetError::Io {
         path: name.clone(),
@@ -176,10 +177,13 @@ impl Table {
         if bytes.is_empty() {
             return Err(file_error(name, "is empty"));
         }
+        // Text has no control characters but line ends and tabs: anything else (a NUL, the
+        // bytes of an image or an archive) means a binary file, whatever its line count.
+        let binary = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
         let text = match std::str::from_utf8(bytes) {
-            Ok(text) if !text.contains('\0') => text,
+            Ok(text) if !text.contains(binary) => text,
             Ok(text) => {
-                let line = line_of(bytes, text.find('\0').unwrap_or(0));
+                let line = line_of(bytes, text.find(binary).unwrap_or(0));
                 return Err(binary_error(name, line));
             }
             Err(e) => return Err(binary_error(name, line_of(bytes, e.valid_up_to()))),
@@ -329,7 +333,8 @@ fn binary_error(name: &str, line: usize) -> DatasetError {
     DatasetError::CsvRow {
         path: name.to_string(),
         line,
-        message: "is not text (invalid UTF-8 or a NUL byte): is this a binary file?".into(),
+        message: "is not text (invalid UTF-8 or a control character): is this a binary file?"
+            .into(),
     }
 }
 
@@ -381,6 +386,7 @@ mod tests {
         assert!(err(b"1,2,1\n1,2,1\n").contains("single class"));
         assert!(err(b"1,2,0\n\xff\xfe\x00").contains("line 2: is not text"));
         assert!(err(b"1,2\x00,0\n").contains("line 1: is not text"));
+        assert!(err(b"PK\x03\x04garbage").contains("line 1: is not text"));
         assert!(err(b"label\n0\n1\n").contains("at least one feature column"));
         assert!(err(b"1,2,99999999\n1,2,0\n").contains("too large"));
     }

@@ -40,6 +40,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod atomic;
 mod blobs;
 mod circles;
 mod csv;
@@ -52,10 +53,12 @@ mod spirals;
 mod split;
 mod xor;
 
+pub use atomic::AtomicFile;
 pub use blobs::{make_blobs, CENTER_BOX, MAX_CLASSES};
 pub use circles::make_circles;
 pub use csv::{
-    parse_csv, parse_points, read_csv, read_points, write_csv, Points, MAX_CSV_BYTES, MAX_FEATURES,
+    parse_csv, parse_points, read_csv, read_file_bytes, read_points, write_csv, Points,
+    MAX_CSV_BYTES, MAX_FEATURES,
 };
 pub use dataset::Dataset;
 pub use error::DatasetError;

@@ -48,6 +48,14 @@ pub enum ModelFileError {
         /// What is wrong.
         message: String,
     },
+    /// The file could not be written.
+    #[error("cannot write model {path}: {message}")]
+    Write {
+        /// The file.
+        path: String,
+        /// What the operating system said.
+        message: String,
+    },
     /// The model cannot be saved (it holds non-finite weights).
     #[error("cannot save the model: {0}")]
     Unsaveable(String),
@@ -121,7 +129,19 @@ impl Mlp {
         writeln!(w, "{text}").map_err(|e| ModelFileError::Unsaveable(e.to_string()))
     }
 
-    /// Reads a model file written by [`save_json`](Self::save_json).
+    /// Saves the model file at `path` atomically: a failure or a signal never leaves a partial
+    /// file in place of an existing one (see [`moons_datasets::atomic`]).
+    pub fn save(&self, path: &Path) -> Result<(), ModelFileError> {
+        let text = self.to_model_json()?;
+        moons_datasets::atomic::write_atomically(path, |w| writeln!(w, "{text}")).map_err(|e| {
+            ModelFileError::Write {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }
+        })
+    }
+
+    /// Reads a model file written by [`save_json`](Self::save_json) or [`save`](Self::save).
     pub fn load_json(path: &Path) -> Result<Self, ModelFileError> {
         let name = path.display().to_string();
         let io = |e: std::io::Error| ModelFileError::Io {
@@ -287,6 +307,29 @@ mod tests {
     use super::*;
     use crate::Init;
     use moons_datasets::RandomState;
+
+    #[test]
+    fn save_is_atomic_and_loads_back_the_same_model() {
+        let dir = std::env::temp_dir().join(format!("moons-save-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.json");
+        let m = model();
+        m.save(&path).unwrap();
+        assert_eq!(Mlp::load_json(&path).unwrap(), m);
+        // A model that cannot be saved leaves the good file as it was, with no temporary.
+        let mut broken = m.clone();
+        broken.layers[0].weights[[0, 0]] = f64::NAN;
+        assert!(broken.save(&path).is_err());
+        assert_eq!(Mlp::load_json(&path).unwrap(), m);
+        let err = m.save(&dir.join("missing/m.json")).unwrap_err().to_string();
+        assert!(err.starts_with("cannot write model "), "{err}");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["m.json"]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     fn model() -> Mlp {
         Mlp::new(

@@ -1,14 +1,10 @@
 //! Turning a figure into bytes (PNG, or SVG for `.svg` paths) and writing it atomically.
 
-use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::error::invalid;
 use crate::{font, VizError};
 
 /// What drawing code returns: a backend error as text (the path is attached by [`save`]).
@@ -105,34 +101,13 @@ fn encode_png(rgb: &[u8], w: u32, h: u32) -> DrawResult<Vec<u8>> {
     Ok(out)
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so readers
-/// never see a half-written figure and a failure leaves any old figure in place.
+/// Writes `bytes` through [`moons_datasets::AtomicFile`]: readers never see a half-written
+/// figure and a failure leaves any old figure in place.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), VizError> {
-    // Distinguishes temporary files of figures written concurrently by one process.
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let shown = path.display().to_string();
-    let name = path
-        .file_name()
-        .ok_or_else(|| invalid(format!("to {shown}"), "the path does not name a file"))?;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let tmp = dir.join(format!(
-        ".{}.{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let io = |source| VizError::Io {
-        path: shown.clone(),
-        source,
-    };
-    let result = fs::File::create(&tmp)
-        .and_then(|mut file| file.write_all(bytes))
-        .and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(io)
+    moons_datasets::AtomicFile::create(path)
+        .and_then(|file| file.write_bytes(bytes))
+        .map_err(|source| VizError::Io {
+            path: path.display().to_string(),
+            source,
+        })
 }

@@ -7,6 +7,8 @@ use crate::args::{Cli, CompletionsArgs};
 
 pub fn run(args: &CompletionsArgs) -> Result<()> {
     let mut command = Cli::command();
-    clap_complete::generate(args.shell, &mut command, "moons", &mut std::io::stdout());
-    Ok(())
+    // Into memory first: the generator panics on a failed write.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "moons", &mut script);
+    Ok(crate::stdout::write_with(|w| w.write_all(&script))?)
 }

@@ -6,18 +6,23 @@ use moons_datasets::{
 };
 
 use crate::args::{DataArgs, DataSource, DatasetName, GeneratorArgs};
-use crate::output::write_atomically;
+use crate::output::{is_stdio, write_file_or_stdout};
+use crate::stdout::note;
 
 pub fn run(args: &DataArgs) -> Result<()> {
+    let out = args.out.as_deref();
+    // Proves the folder writable before generating up to millions of points.
+    let outputs = crate::output::prepare(
+        &out.map(|p| ("--out", p)).into_iter().collect::<Vec<_>>(),
+        &[],
+    )?;
     let data = generate(&args.data, &args.generator)?;
-    match &args.out {
-        Some(path) => {
-            write_atomically(path, |w| Ok(write_csv(&data, w)?))?;
-            eprintln!("wrote {} points to {}", data.n_samples(), path.display());
-            Ok(())
-        }
-        None => Ok(write_csv(&data, &mut std::io::stdout().lock())?),
+    drop(outputs);
+    write_file_or_stdout(out, |w| write_csv(&data, w))?;
+    if let Some(path) = out.filter(|p| !is_stdio(p)) {
+        note!("wrote {} points to {}", data.n_samples(), path.display());
     }
+    Ok(())
 }
 
 /// The data set `--dataset` names, drawn from a fresh `RandomState::new(--seed)` (for moons

@@ -1,32 +1,28 @@
 //! `moons eval`: accuracy, log-loss and confusion matrix of a saved model on labelled points.
 
 use anyhow::{bail, Result};
-use moons_datasets::read_points;
-use moons_models::{Classifier, Mlp, ModelError, Workspace};
+use moons_datasets::parse_points;
+use moons_models::{Classifier, Mlp, Workspace};
 use serde_json::json;
 
 use crate::args::EvalArgs;
+use crate::stdout::outln;
 
 pub fn run(args: &EvalArgs) -> Result<()> {
     let model = Mlp::load_json(&args.model)?;
-    let points = read_points(&args.data, model.n_features())?;
+    let (name, bytes) = crate::output::read_input(&args.data)?;
+    let points = parse_points(&name, &bytes, model.n_features())?;
     let Some(labels) = &points.labels else {
         bail!(
             "{} has no label column (the model has {} features, so eval needs {} columns); \
              use `moons predict` for unlabelled points",
-            args.data.display(),
+            name,
             model.n_features(),
             model.n_features() + 1
         );
     };
     let classes = model.n_classes();
-    if let Some(&label) = labels.iter().find(|&&l| l >= classes) {
-        return Err(ModelError::LabelOutOfRange {
-            label,
-            n_classes: classes,
-        }
-        .into());
-    }
+    super::check_known_labels(&name, labels, classes)?;
     let x = points.features.view();
     let n = labels.len();
     // The seed's loss without its L2 term: the mean cross-entropy (log-loss).
@@ -50,21 +46,21 @@ pub fn run(args: &EvalArgs) -> Result<()> {
             "log_loss": log_loss,
             "confusion_matrix": confusion,
         });
-        println!("{}", serde_json::to_string_pretty(&value)?);
+        outln!("{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
     }
-    println!("samples:  {n}");
-    println!("accuracy: {accuracy} ({correct} of {n})");
-    println!("log-loss: {log_loss:.6}");
-    println!("confusion matrix (rows: true class, columns: predicted class):");
+    outln!("samples:  {n}")?;
+    outln!("accuracy: {accuracy} ({correct} of {n})")?;
+    outln!("log-loss: {log_loss:.6}")?;
+    outln!("confusion matrix (rows: true class, columns: predicted class):")?;
     let width = n.to_string().len().max(4);
     let header: String = (0..classes)
         .map(|c| format!(" {:>width$}", format!("p{c}")))
         .collect();
-    println!("{:>6}{header}", "");
+    outln!("{:>6}{header}", "")?;
     for (c, row) in confusion.iter().enumerate() {
         let cells: String = row.iter().map(|v| format!(" {v:>width$}")).collect();
-        println!("{:>6}{cells}", format!("true {c}"));
+        outln!("{:>6}{cells}", format!("true {c}"))?;
     }
     Ok(())
 }

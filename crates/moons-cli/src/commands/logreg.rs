@@ -5,6 +5,7 @@ use moons_train::{Fit, FittedLogisticCv, LogisticRegressionCv};
 use serde::Serialize;
 
 use crate::args::LogregArgs;
+use crate::stdout::{note, outln};
 
 /// What `--json` prints; the first five keys are the ones the issue fixes.
 #[derive(Debug, Serialize)]
@@ -27,9 +28,18 @@ struct LogregJson<'a> {
 }
 
 pub fn run(args: &LogregArgs) -> Result<()> {
-    if let Some(path) = &args.plot {
-        crate::output::check_output_path(path)?;
-    }
+    let mut outputs = crate::output::prepare(
+        &args
+            .plot
+            .iter()
+            .map(|p| ("--plot", p.as_path()))
+            .collect::<Vec<_>>(),
+        &args
+            .data_file
+            .iter()
+            .map(|p| ("--data", p.as_path()))
+            .collect::<Vec<_>>(),
+    )?;
     let data = super::load_file_or_moons(args.data_file.as_deref(), &args.data)?;
     let params = LogisticRegressionCv {
         cs: args.cs.clone(),
@@ -38,19 +48,20 @@ pub fn run(args: &LogregArgs) -> Result<()> {
     };
     let fitted = params.fit(&data)?;
     for warning in &fitted.warnings {
-        eprintln!("warning: {warning}");
+        note!("warning: {warning}");
     }
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&to_json(&fitted, args.folds))?
-        );
+        )?;
     } else {
-        print_text(&fitted, args.folds);
+        print_text(&fitted, args.folds)?;
     }
     if let Some(path) = &args.plot {
+        outputs.release(path);
         moons_viz::plot_decision_boundary(&fitted.refit.model, &data, "Logistic Regression", path)?;
-        eprintln!("wrote {}", path.display());
+        note!("wrote {}", path.display());
     }
     Ok(())
 }
@@ -78,31 +89,37 @@ fn to_json(fitted: &FittedLogisticCv, folds: usize) -> LogregJson<'_> {
     }
 }
 
-fn print_text(fitted: &FittedLogisticCv, folds: usize) {
+fn print_text(fitted: &FittedLogisticCv, folds: usize) -> Result<()> {
     let refit = &fitted.refit;
-    println!(
-        "Cross-validation: {folds}-fold stratified, accuracy, {} values of C",
-        fitted.cs.len()
-    );
+    outln!(
+        "Cross-validation: {folds}-fold stratified, accuracy, {} value{} of C",
+        fitted.cs.len(),
+        if fitted.cs.len() == 1 { "" } else { "s" }
+    )?;
     for (j, (c, mean)) in fitted.cs.iter().zip(&fitted.mean_scores).enumerate() {
         let mark = if j == fitted.best_index {
             "  <- best"
         } else {
             ""
         };
-        println!("  C = {c:<22} mean accuracy {mean:.4}{mark}");
+        outln!(
+            "  C = {:<22} mean accuracy {mean:.4}{mark}",
+            moons_train::logreg::display_c(*c)
+        )?;
     }
-    println!("C = {}", fitted.c);
-    println!("coef = {:?}", rows(refit.model.coef()));
-    println!("intercept = {:?}", refit.model.intercept().to_vec());
-    println!("Training accuracy: {}", refit.train_accuracy);
+    outln!("C = {}", moons_train::logreg::display_c(fitted.c))?;
+    outln!("coef = {:?}", rows(refit.model.coef()))?;
+    outln!("intercept = {:?}", refit.model.intercept().to_vec())?;
+    outln!("Training accuracy: {}", refit.train_accuracy)?;
     let status = if refit.report.converged {
         "converged"
     } else {
         "NOT converged"
     };
-    println!(
+    outln!(
         "Solver: Newton, {} iterations, {status} (largest scaled gradient {:.1e})",
-        refit.report.iterations, refit.report.gradient_max
-    );
+        refit.report.iterations,
+        refit.report.gradient_max
+    )?;
+    Ok(())
 }

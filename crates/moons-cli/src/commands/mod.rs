@@ -37,7 +37,31 @@ pub fn load_data(source: &DataSource) -> Result<Dataset> {
 /// The CSV file given with `--data`, or else the generated moons.
 pub fn load_file_or_moons(file: Option<&std::path::Path>, source: &DataSource) -> Result<Dataset> {
     match file {
-        Some(path) => Ok(moons_datasets::read_csv(path)?),
+        Some(path) => {
+            let (name, bytes) = crate::output::read_input(path)?;
+            Ok(moons_datasets::parse_csv(&name, &bytes)?)
+        }
         None => load_data(source),
     }
+}
+
+/// Refuses labels the model has no class for, naming the first and the model's classes:
+/// `predict` and `eval` agree on this.
+pub fn check_known_labels(
+    source: &str,
+    labels: &ndarray::Array1<usize>,
+    n_classes: usize,
+) -> Result<()> {
+    if let Some((row, &label)) = labels.iter().enumerate().find(|(_, &l)| l >= n_classes) {
+        anyhow::bail!(
+            "{source}: data row {} has label {label}, which the model does not know: its \
+             classes are {}",
+            row + 1,
+            (0..n_classes)
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    Ok(())
 }

@@ -3,26 +3,36 @@
 use std::io::Write;
 
 use anyhow::Result;
-use moons_datasets::{read_points, Points};
+use moons_datasets::{parse_points, Points};
 use moons_models::{Classifier, Mlp};
 
 use crate::args::PredictArgs;
-use crate::output::write_atomically;
+use crate::output::{prepare, read_input, write_file_or_stdout};
+use crate::stdout::note;
 
 pub fn run(args: &PredictArgs) -> Result<()> {
+    let outputs = prepare(
+        &args
+            .out
+            .iter()
+            .map(|p| ("--out", p.as_path()))
+            .collect::<Vec<_>>(),
+        &[
+            ("--model", args.model.as_path()),
+            ("--data", args.data.as_path()),
+        ],
+    )?;
     let model = Mlp::load_json(&args.model)?;
-    let points = read_points(&args.data, model.n_features())?;
-    let predictions = model.predict(points.features.view());
-    match &args.out {
-        Some(path) => write_atomically(path, |w| {
-            write_predictions(&points, predictions.as_slice(), w)
-        })?,
-        None => write_predictions(
-            &points,
-            predictions.as_slice(),
-            &mut std::io::stdout().lock(),
-        )?,
+    let (name, bytes) = read_input(&args.data)?;
+    let points = parse_points(&name, &bytes, model.n_features())?;
+    if let Some(labels) = &points.labels {
+        super::check_known_labels(&name, labels, model.n_classes())?;
     }
+    let predictions = model.predict(points.features.view());
+    drop(outputs);
+    write_file_or_stdout(args.out.as_deref(), |w| {
+        write_predictions(&points, predictions.as_slice(), w)
+    })?;
     if let Some(labels) = &points.labels {
         let correct = labels
             .iter()
@@ -30,7 +40,7 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             .filter(|(y, p)| y == p)
             .count();
         let n = labels.len();
-        eprintln!(
+        note!(
             "accuracy: {} ({correct} of {n} points)",
             correct as f64 / n as f64
         );
@@ -44,7 +54,7 @@ fn write_predictions(
     points: &Points,
     predictions: Option<&[usize]>,
     w: &mut dyn Write,
-) -> Result<()> {
+) -> std::io::Result<()> {
     let d = points.features.ncols();
     let header = match &points.header {
         Some(fields) => fields.join(","),

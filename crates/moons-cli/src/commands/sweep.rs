@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::args::SweepArgs;
 use crate::progress::Progress;
+use crate::stdout::{note, outln};
 
 /// One width's outcome, as printed and as `--json` writes it.
 #[derive(Debug, Serialize)]
@@ -27,9 +28,18 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         passes: args.passes,
         ..SeedNetwork::default()
     };
-    if let Some(path) = &args.plot {
-        crate::output::check_output_path(path)?;
-    }
+    let mut outputs = crate::output::prepare(
+        &args
+            .plot
+            .iter()
+            .map(|p| ("--plot", p.as_path()))
+            .collect::<Vec<_>>(),
+        &args
+            .data_file
+            .iter()
+            .map(|p| ("--data", p.as_path()))
+            .collect::<Vec<_>>(),
+    )?;
     let total = (args.passes * args.hidden.len()) as u64;
     let progress = Progress::passes(total, &format!("training {} networks", args.hidden.len()));
     let done = std::sync::Mutex::new(vec![0u64; args.hidden.len()]);
@@ -42,14 +52,15 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     drop(progress);
     let lines = summarize(&args.hidden, &runs);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&lines)?);
+        outln!("{}", serde_json::to_string_pretty(&lines)?)?;
     } else {
-        print_table(&lines);
+        print_table(&lines)?;
     }
     if let Some(path) = &args.plot {
+        outputs.release(path);
         plot(&args.hidden, &runs, &data, path)?;
         if crate::progress::chatty() {
-            eprintln!("wrote {}", path.display());
+            note!("wrote {}", path.display());
         }
     }
     Ok(())
@@ -78,18 +89,21 @@ pub(crate) fn final_loss(run: &FittedNetwork) -> f64 {
 }
 
 /// `H = 3    loss 0.070758    training accuracy 0.975`, aligned.
-pub(crate) fn print_table(lines: &[SweepLine]) {
+pub(crate) fn print_table(lines: &[SweepLine]) -> Result<()> {
     let width = lines
         .iter()
         .map(|l| l.hidden.to_string().len())
         .max()
         .unwrap_or(1);
     for line in lines {
-        println!(
+        outln!(
             "H = {:<width$}   loss {:.6}   training accuracy {}",
-            line.hidden, line.final_loss, line.train_accuracy
-        );
+            line.hidden,
+            line.final_loss,
+            line.train_accuracy
+        )?;
     }
+    Ok(())
 }
 
 /// The seed's last figure: one decision-boundary panel per width.

@@ -13,6 +13,7 @@ use moons_train::{
 use moons_viz::tutorial;
 
 use crate::args::DataSource;
+use crate::stdout::outln;
 
 /// Where figures go when `--out` is not given.
 const DEFAULT_OUT: &str = "figures";
@@ -26,24 +27,24 @@ pub fn run(out: Option<&Path>) -> Result<()> {
         .with_context(|| format!("cannot create the figures folder {}", out.display()))?;
     let figure = |name: &str| out.join(name);
 
-    heading("1. The data");
+    heading("1. The data")?;
     let data = super::load_data(&DataSource {
         samples: 200,
         noise: 0.2,
         seed: 0,
     })?;
     let counts = data.class_counts();
-    println!(
+    outln!(
         "np.random.seed(0); make_moons(200, noise=0.20): {} points, {} per class.",
         data.n_samples(),
         counts.first().copied().unwrap_or(0)
-    );
+    )?;
     tutorial::data(&data, &figure(tutorial::DATA))?;
-    wrote(&figure(tutorial::DATA));
+    wrote(&figure(tutorial::DATA))?;
 
     // Logistic regression first: its cross-validation folds run on the thread pool, which
     // the sweep below keeps busy for its whole length.
-    heading("2. Logistic regression");
+    heading("2. Logistic regression")?;
     logistic_regression(&data, &figure(tutorial::LOGISTIC_REGRESSION))?;
 
     // The other widths train in the background while the H = 3 run prints its table and
@@ -64,7 +65,7 @@ pub fn run(out: Option<&Path>) -> Result<()> {
             pool.install(|| hidden_size_sweep(data, others, &SeedNetwork::default()))
         });
 
-        heading("3. A network with 3 hidden units (2 -> 3 tanh -> 2 softmax)");
+        heading("3. A network with 3 hidden units (2 -> 3 tanh -> 2 softmax)")?;
         let seed_run = seed_network(data)?;
         seed_figures(&seed_run, data, &figure)?;
         let others = sweep
@@ -73,40 +74,48 @@ pub fn run(out: Option<&Path>) -> Result<()> {
         Ok::<_, anyhow::Error>((seed_run, others))
     })?;
 
-    heading("4. Varying the hidden layer size");
+    heading("4. Varying the hidden layer size")?;
     let runs: Vec<FittedNetwork> =
         with_separate_run(&SEED_HIDDEN_SIZES, SEED_HIDDEN, &seed_run, others)
             .context("the sweep returned fewer runs than widths")?;
-    super::sweep::print_table(&super::sweep::summarize(&SEED_HIDDEN_SIZES, &runs));
-    println!("Small layers capture the general shape; large ones start to follow single points.");
+    super::sweep::print_table(&super::sweep::summarize(&SEED_HIDDEN_SIZES, &runs))?;
+    outln!("Small layers capture the general shape; large ones start to follow single points.")?;
     super::sweep::plot(
         &SEED_HIDDEN_SIZES,
         &runs,
         &data,
         &figure(tutorial::HIDDEN_SIZES),
     )?;
-    wrote(&figure(tutorial::HIDDEN_SIZES));
+    wrote(&figure(tutorial::HIDDEN_SIZES))?;
 
-    println!();
-    println!("Next steps:");
-    println!(
+    outln!()?;
+    outln!("Next steps:")?;
+    outln!(
         "  moons train --hidden 5                      another width, the same exact arithmetic"
-    );
-    println!("  moons train --dataset spirals --classes 3 --hidden 16,16 --activation relu \\");
-    println!(
+    )?;
+    outln!("  moons train --dataset spirals --classes 3 --hidden 16,16 --activation relu \\")?;
+    outln!(
         "      --optimizer adam --reg 0.0001 --passes 400 --print-every 100 --test-fraction 0.25"
-    );
-    println!("  moons --help                                every command; docs/tutorial.md explains each step");
+    )?;
+    outln!("  moons --help                                every command; docs/tutorial.md explains each step")?;
     Ok(())
 }
 
-fn heading(title: &str) {
-    println!();
-    println!("== {title} ==");
+/// `== title ==`, after a blank line except at the very top (a piped tour starts with text).
+fn heading(title: &str) -> Result<()> {
+    static FIRST: std::sync::Once = std::sync::Once::new();
+    let mut first = false;
+    FIRST.call_once(|| first = true);
+    if !first {
+        outln!()?;
+    }
+    outln!("== {title} ==")?;
+    Ok(())
 }
 
-fn wrote(path: &Path) {
-    println!("Figure: {}", path.display());
+fn wrote(path: &Path) -> Result<()> {
+    outln!("Figure: {}", path.display())?;
+    Ok(())
 }
 
 fn logistic_regression(data: &Dataset, path: &Path) -> Result<()> {
@@ -118,18 +127,18 @@ fn logistic_regression(data: &Dataset, path: &Path) -> Result<()> {
         .iter()
         .map(|b| format!("{b:.6}"))
         .collect();
-    println!(
+    outln!(
         "LogisticRegressionCV() chose C = {:.7}: coef [{}], intercept [{}].",
         fitted.c,
         coef.join(", "),
         intercept.join(", ")
-    );
-    println!(
+    )?;
+    outln!(
         "Training accuracy: {} -- a straight line cannot follow the moons.",
         fitted.refit.train_accuracy
-    );
+    )?;
     tutorial::logistic_regression(model, data, path)?;
-    wrote(path);
+    wrote(path)?;
     Ok(())
 }
 
@@ -141,13 +150,15 @@ fn seed_network(data: &Dataset) -> Result<FittedNetwork> {
         ..SeedNetwork::default()
     };
     let print_every = SeedNetwork::default().report_every;
+    let mut printing = Ok(());
     let fitted = params.fit_with(data, |r| {
-        if r.pass % print_every == 0 {
-            println!("{}", super::train::loss_line(r.pass, r.loss));
+        if r.pass % print_every == 0 && printing.is_ok() {
+            printing = outln!("{}", super::train::loss_line(r.pass, r.loss));
         }
     })?;
-    println!("Training accuracy: {}", fitted.train_accuracy);
-    super::train::print_oscillation(&fitted, true);
+    printing?;
+    outln!("Training accuracy: {}", fitted.train_accuracy)?;
+    super::train::print_oscillation(&fitted, true)?;
     Ok(fitted)
 }
 
@@ -158,9 +169,9 @@ fn seed_figures(
 ) -> Result<()> {
     let model: &dyn Classifier = &run.model;
     tutorial::hidden_3(model, data, &figure(tutorial::HIDDEN_3))?;
-    wrote(&figure(tutorial::HIDDEN_3));
+    wrote(&figure(tutorial::HIDDEN_3))?;
     tutorial::hidden_3_probability(model, data, &figure(tutorial::HIDDEN_3_PROBABILITY))?;
-    wrote(&figure(tutorial::HIDDEN_3_PROBABILITY));
+    wrote(&figure(tutorial::HIDDEN_3_PROBABILITY))?;
     let losses: Vec<(usize, f64)> = run
         .history
         .reports
@@ -169,9 +180,9 @@ fn seed_figures(
         .collect();
     let path = figure(tutorial::LOSS_CURVE);
     tutorial::loss_curve(&losses, &path)?;
-    println!(
+    outln!(
         "Figure: {} (per pass: the two interleaved branches are the oscillation)",
         path.display()
-    );
+    )?;
     Ok(())
 }

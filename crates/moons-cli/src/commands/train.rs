@@ -1,8 +1,8 @@
 //! `moons train`: the seed's network, its loss table and accuracy, or any network, optimizer
 //! and data set beyond it.
 
-use anyhow::{bail, Context, Result};
-use moons_datasets::{read_csv, stratified_split, RandomState};
+use anyhow::Result;
+use moons_datasets::{parse_csv, stratified_split, RandomState};
 use moons_models::{Activation, Init, Mlp};
 use moons_train::{
     accuracy, Evaluation, FittedNetwork, GradientConvention, History, LrSchedule, Optimizer,
@@ -11,8 +11,9 @@ use moons_train::{
 use serde_json::json;
 
 use crate::args::{GradientName, OptimizerName, ScheduleName, TrainArgs};
-use crate::output::write_atomically;
 use crate::progress::Progress;
+use crate::stdout::{note, outln};
+use crate::usage::usage;
 
 pub fn run(args: &TrainArgs) -> Result<()> {
     let trainer = trainer(args)?;
@@ -22,13 +23,35 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         Some(name) => name.parse().map_err(anyhow::Error::msg)?,
         None => default_init(activation),
     };
-    // Refuse an unwritable output before a long training run rather than after it.
-    for path in [&args.save, &args.plot].into_iter().flatten() {
-        crate::output::check_output_path(path)?;
+    if let Some(out) = &args.out {
+        usage!(
+            "train saves the model with --save, not --out: try `--save {}` (--out is a flag \
+             of `moons data` and `moons predict`)",
+            out.display()
+        );
     }
+    // Every output is proven writable, and distinct from the others and from the input,
+    // before a long training run rather than after it.
+    let mut outputs = crate::output::prepare(
+        &[
+            ("--save", args.save.as_deref()),
+            ("--plot", args.plot.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, path)| Some((flag, path?)))
+        .collect::<Vec<_>>(),
+        &args
+            .data_file
+            .iter()
+            .map(|p| ("--data", p.as_path()))
+            .collect::<Vec<_>>(),
+    )?;
 
     let (data, source) = match &args.data_file {
-        Some(path) => (read_csv(path)?, path.display().to_string()),
+        Some(path) => {
+            let (name, bytes) = crate::output::read_input(path)?;
+            (parse_csv(&name, &bytes)?, name)
+        }
         None => (
             super::data::generate(&args.data, &args.generator)?,
             format!("{:?}", args.generator.dataset).to_lowercase(),
@@ -51,21 +74,24 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let test_set = (test.n_samples() > 0).then_some(&test);
 
     let progress = Progress::passes(args.passes as u64, "training");
+    // The first failure to print a report; training goes on, and the run fails at the end.
+    let mut printing: Result<()> = Ok(());
     let history = trainer.train(&mut model, &train, test_set, |e| {
         progress.set(e.pass as u64 + 1);
-        if !args.json {
-            progress.println(&evaluation_line(e));
+        if !args.json && printing.is_ok() {
+            printing = progress.println(&evaluation_line(e));
         }
     })?;
+    printing?;
     drop(progress);
     let train_accuracy = accuracy(&model, &train);
     let test_accuracy = test_set.map(|t| accuracy(&model, t));
 
     if let Some(path) = &args.save {
-        write_atomically(path, |w| Ok(model.save_json(w)?))
-            .with_context(|| format!("cannot save the model to {}", path.display()))?;
+        outputs.release(path);
+        model.save(path)?;
         if !args.json && crate::progress::chatty() {
-            eprintln!("saved the model to {}", path.display());
+            note!("saved the model to {}", path.display());
         }
     }
     if let Some(path) = &args.plot {
@@ -76,13 +102,20 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             trainer.optimizer.name(),
             test_accuracy.map_or("n/a".to_string(), |a| a.to_string())
         );
+        outputs.release(path);
         moons_viz::plot_decision_boundary(&model, &data, &title, path)?;
     }
 
     if args.json {
+        // The settings as run: the defaults the optimizer picked, not `null`.
+        let effective = Trainer {
+            gradient: Some(trainer.convention()),
+            batch_size: Some(trainer.effective_batch_size(train.n_samples())),
+            ..trainer.clone()
+        };
         print_json(
             args,
-            &trainer,
+            &effective,
             &model,
             &history,
             train_accuracy,
@@ -91,24 +124,25 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         )?;
         return Ok(());
     }
-    println!("Training accuracy: {train_accuracy}");
+    outln!("Training accuracy: {train_accuracy}")?;
     if let Some(acc) = test_accuracy {
-        println!("Test accuracy: {acc}");
+        outln!("Test accuracy: {acc}")?;
     }
     if let Some(stop) = history.early_stop {
-        println!(
+        outln!(
             "Stopped early after pass {}: the monitored loss last improved at pass {} ({:.6}); \
              the weights from that pass are kept.",
-            stop.pass, stop.best_pass, stop.best_loss
-        );
+            stop.pass,
+            stop.best_pass,
+            stop.best_loss
+        )?;
     }
     let full_batch = trainer.effective_batch_size(train.n_samples()) == train.n_samples();
     print_oscillation_of(
         &history,
         is_seed_run(args),
         full_batch && trainer.optimizer == Optimizer::Gd,
-    );
-    Ok(())
+    )
 }
 
 /// The trainer the flags describe; every random stream starts from `--seed`.
@@ -122,7 +156,7 @@ fn trainer(args: &TrainArgs) -> Result<Trainer> {
         OptimizerName::Adam => Optimizer::adam(),
     };
     if args.optimizer != OptimizerName::Sgd && (args.momentum != 0.0 || args.nesterov) {
-        bail!("--momentum and --nesterov apply to --optimizer sgd only");
+        usage!("--momentum and --nesterov apply to --optimizer sgd only");
     }
     let schedule = match args.lr_schedule {
         ScheduleName::Constant => LrSchedule::Constant,
@@ -196,7 +230,14 @@ fn print_json(
     test_accuracy: Option<f64>,
     source: &str,
 ) -> Result<()> {
-    let losses: Vec<(usize, f64)> = history.reports.iter().map(|r| (r.pass, r.loss)).collect();
+    let mut losses: Vec<(usize, f64)> = history.reports.iter().map(|r| (r.pass, r.loss)).collect();
+    // The last pass is in `history` (and is what a caller comparing runs wants) even when it
+    // is not a multiple of --print-every.
+    if let Some(last) = history.tail.last() {
+        if losses.last().is_none_or(|&(pass, _)| pass < last.pass) {
+            losses.push((last.pass, last.loss));
+        }
+    }
     let test_losses: Vec<(usize, f64)> = history
         .evaluations
         .iter()
@@ -219,7 +260,7 @@ fn print_json(
         "trainer": trainer,
         "gradient": trainer.convention(),
     });
-    println!("{}", serde_json::to_string_pretty(&value)?);
+    outln!("{}", serde_json::to_string_pretty(&value)?)?;
     Ok(())
 }
 
@@ -240,28 +281,30 @@ fn is_seed_run(args: &TrainArgs) -> bool {
 }
 
 /// Says so when the run ends in a period-2 oscillation, with both branches.
-pub fn print_oscillation(fitted: &FittedNetwork, seed_run: bool) {
-    print_oscillation_of(&fitted.history, seed_run, true);
+pub fn print_oscillation(fitted: &FittedNetwork, seed_run: bool) -> Result<()> {
+    print_oscillation_of(&fitted.history, seed_run, true)
 }
 
-fn print_oscillation_of(history: &History, seed_run: bool, full_batch_gd: bool) {
+fn print_oscillation_of(history: &History, seed_run: bool, full_batch_gd: bool) -> Result<()> {
     let Some((even, odd)) = history.period_two() else {
-        return;
+        return Ok(());
     };
     let kind = if full_batch_gd {
         "full-batch gradient descent"
     } else {
         "the optimizer"
     };
-    println!(
+    outln!(
         "The loss now alternates between {:.6} (even passes) and {:.6} (odd passes): \
          a period-2 oscillation of {kind}.",
-        even.loss, odd.loss
-    );
+        even.loss,
+        odd.loss
+    )?;
     if seed_run {
-        println!(
+        outln!(
             "The tutorial's printed table shows the other branch of the same oscillation; \
              see docs/oscillation.md."
-        );
+        )?;
     }
+    Ok(())
 }

@@ -84,6 +84,16 @@ impl std::str::FromStr for Cs {
     }
 }
 
+/// C as a person reads it: plain for ordinary values, in scientific notation for very large
+/// or very small ones (`1e308`, not 309 digits).
+pub fn display_c(c: f64) -> String {
+    if c != 0.0 && c.is_finite() && !(1e-4..1e6).contains(&c.abs()) {
+        format!("{c:e}")
+    } else {
+        c.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,3 +117,4 @@ mod tests {
         assert_eq!(cs[9], 1e4);
     }
 }
+

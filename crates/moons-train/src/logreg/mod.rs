@@ -25,7 +25,7 @@ mod newton;
 mod objective;
 mod params;
 
-pub use cs::{logspace, Cs};
+pub use cs::{display_c, logspace, Cs};
 pub use cv::{FittedLogisticCv, LogisticRegressionCv};
 pub use folds::{split_indices, stratified_folds};
 pub use params::{FittedLogistic, LogisticRegressionParams, SolverReport, DEFAULT_TOL};

@@ -162,7 +162,8 @@ impl Fit for LogisticRegressionParams {
 pub(crate) fn warning_of(solution: &Solution, c: f64) -> Option<String> {
     (!solution.converged).then(|| {
         format!(
-            "the solver did not converge at C = {c} after {} Newton steps: {} (largest scaled gradient {:.3e})",
+            "the solver did not converge at C = {} after {} Newton steps: {} (largest scaled gradient {:.3e})",
+            super::cs::display_c(c),
             solution.iterations,
             solution.stop_reason.as_deref().unwrap_or("tolerance not met"),
             solution.gradient_max
