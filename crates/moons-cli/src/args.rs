@@ -139,31 +139,34 @@ pub struct TrainArgs {
         conflicts_with = "dataset"
     )]
     pub data_file: Option<PathBuf>,
-    /// Hidden-layer widths, input side first, comma-separated (`16,16` is two layers).
-    #[arg(long, value_delimiter = ',', num_args = 1.., default_value = "3", value_name = "H,...", value_parser = crate::values::width, allow_negative_numbers = true)]
-    pub hidden: Vec<usize>,
-    /// Nonlinearity of the hidden layers.
-    #[arg(long, default_value = "tanh", value_parser = ["tanh", "sigmoid", "relu", "leaky-relu", "identity"])]
-    pub activation: String,
+    /// Hidden-layer widths, input side first, comma-separated (`16,16` is two layers)
+    /// [default: 3; 100 with --data].
+    #[arg(long, value_delimiter = ',', num_args = 1.., value_name = "H,...", value_parser = crate::values::width, allow_negative_numbers = true)]
+    pub hidden: Option<Vec<usize>>,
+    /// Nonlinearity of the hidden layers [default: tanh; relu with --data].
+    #[arg(long, value_parser = ["tanh", "sigmoid", "relu", "leaky-relu", "identity"])]
+    pub activation: Option<String>,
     /// Weight initialisation [default: seed for tanh, he for relu and leaky-relu, xavier
     /// otherwise].
     #[arg(long, value_parser = ["seed", "xavier", "glorot", "he"])]
     pub init: Option<String>,
-    /// Update rule: full-batch gradient descent (the seed's), minibatch SGD, or Adam.
-    #[arg(long, value_enum, default_value_t = OptimizerName::Gd)]
-    pub optimizer: OptimizerName,
+    /// Update rule: full-batch gradient descent (the seed's), minibatch SGD, or Adam
+    /// [default: gd; adam with --data].
+    #[arg(long, value_enum)]
+    pub optimizer: Option<OptimizerName>,
     /// Momentum of `--optimizer sgd` (scikit-learn's formula), in [0, 1).
     #[arg(long, default_value_t = 0.0, value_name = "M", value_parser = crate::values::fraction, allow_negative_numbers = true)]
     pub momentum: f64,
     /// Nesterov momentum for `--optimizer sgd`.
     #[arg(long)]
     pub nesterov: bool,
-    /// Passes (epochs) over the training data, whatever the batch size.
-    #[arg(long, default_value_t = 20_000, value_name = "P", value_parser = crate::values::passes, allow_negative_numbers = true)]
-    pub passes: usize,
-    /// Learning rate (the seed's epsilon).
-    #[arg(long, default_value_t = 0.01, value_name = "LR", value_parser = crate::values::positive, allow_negative_numbers = true)]
-    pub lr: f64,
+    /// Passes (epochs) over the training data, whatever the batch size [default: 20000; 200
+    /// with --data].
+    #[arg(long, value_name = "P", value_parser = crate::values::passes, allow_negative_numbers = true)]
+    pub passes: Option<usize>,
+    /// Learning rate (the seed's epsilon) [default: 0.01; 0.001 with --data].
+    #[arg(long, value_name = "LR", value_parser = crate::values::positive, allow_negative_numbers = true)]
+    pub lr: Option<f64>,
     /// How the learning rate decays with the pass t.
     #[arg(long, value_enum, default_value_t = ScheduleName::Constant)]
     pub lr_schedule: ScheduleName,
@@ -174,19 +177,21 @@ pub struct TrainArgs {
     /// Passes S between drops of `--lr-schedule step`.
     #[arg(long, default_value_t = 100, value_name = "S", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
     pub step_size: usize,
-    /// Samples per update [default: all for gd, 32 for sgd and adam].
+    /// Samples per update [default: all for gd, 32 for sgd and adam; 200 with --data].
     #[arg(long, value_name = "B", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
     pub batch_size: Option<usize>,
     /// Gradient of the summed loss (the seed's) or of the batch mean [default: sum for gd,
     /// mean for sgd and adam].
     #[arg(long, value_enum)]
     pub gradient: Option<GradientName>,
-    /// L2 regularisation strength (the seed's reg_lambda).
-    #[arg(long, default_value_t = 0.01, value_name = "LAMBDA", value_parser = crate::values::non_negative, allow_negative_numbers = true)]
-    pub reg: f64,
-    /// Print the loss (and evaluate on the held-out set) every this many passes.
-    #[arg(long, alias = "eval-every", default_value_t = 1000, value_name = "K", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
-    pub print_every: usize,
+    /// L2 regularisation strength (the seed's reg_lambda) [default: 0.01; 0.0001 with --data,
+    /// scikit-learn's alpha].
+    #[arg(long, value_name = "LAMBDA", value_parser = crate::values::non_negative, allow_negative_numbers = true)]
+    pub reg: Option<f64>,
+    /// Print the loss (and evaluate on the held-out set) every this many passes [default:
+    /// 1000; 20 with --data].
+    #[arg(long, alias = "eval-every", value_name = "K", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
+    pub print_every: Option<usize>,
     /// Fraction of every class held out for testing (stratified, seeded by --seed).
     #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = crate::values::fraction, allow_negative_numbers = true)]
     pub test_fraction: f64,
@@ -194,7 +199,18 @@ pub struct TrainArgs {
     /// held-out set), keeping the best weights.
     #[arg(long, value_name = "N", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
     pub patience: Option<usize>,
-    /// Save the trained model (JSON, format moons-mlp version 1).
+    /// A separate labelled CSV file to test on (read like --data), instead of or besides
+    /// --test-fraction.
+    #[arg(long, value_name = "FILE", requires = "data_file")]
+    pub test_data: Option<PathBuf>,
+    /// Write the train and test rows of the --test-fraction split to DIR/train.csv and
+    /// DIR/test.csv (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub write_split: Option<PathBuf>,
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    /// Save the trained model (JSON, format moons-model version 2: the network, its scaler
+    /// and its class names).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
     /// Draw the decision boundary over the data (.png or .svg, by the file name).
@@ -215,6 +231,29 @@ pub struct TrainArgs {
     /// significant digit).
     #[arg(long)]
     pub fast: bool,
+}
+
+/// How a user's CSV file is read and prepared (`train`, `logreg`).
+#[derive(Debug, Clone, Args)]
+pub struct CsvArgs {
+    /// Feature scaling fitted on the training rows and stored in the model: standard
+    /// (scikit-learn's StandardScaler), minmax, or none [default: standard with --data, none
+    /// for generated data].
+    #[arg(long, value_name = "KIND", value_parser = ["standard", "minmax", "none"])]
+    pub scale: Option<String>,
+    /// The label column, by header name or 1-based position [default: the last column].
+    #[arg(long, value_name = "NAME|INDEX")]
+    pub label_column: Option<moons_datasets::table::ColumnRef>,
+    /// The feature columns, by header name or 1-based position, comma-separated [default:
+    /// every other column].
+    #[arg(long, value_delimiter = ',', num_args = 1.., value_name = "COLUMNS")]
+    pub features: Option<Vec<moons_datasets::table::ColumnRef>>,
+    /// Field separator: `,`, `;`, `tab` [default: detected from the first line].
+    #[arg(long, value_name = "SEP", value_parser = crate::values::delimiter)]
+    pub delimiter: Option<char>,
+    /// Rows with an empty or NA cell: `error` names the first one, `drop` drops them.
+    #[arg(long, value_name = "WHAT", default_value = "error", value_parser = ["error", "drop"])]
+    pub missing: String,
 }
 
 /// Which generator `moons train` and `moons data` use, and its own parameters.
@@ -313,6 +352,9 @@ pub struct PredictArgs {
     /// Write the CSV here instead of standard output (`-` is standard output).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also write one probability column per class, `proba_<class>`.
+    #[arg(long)]
+    pub proba: bool,
 }
 
 /// Flags of `moons eval`.

@@ -115,6 +115,16 @@ pub fn figure_path(s: &str) -> Result<std::path::PathBuf, String> {
     }
 }
 
+/// CSV field separators.
+pub fn delimiter(s: &str) -> Result<char, String> {
+    match s {
+        "," | "comma" => Ok(','),
+        ";" | "semicolon" => Ok(';'),
+        "tab" | "\t" | "\\t" => Ok('\t'),
+        _ => Err("expected , or ; or tab".into()),
+    }
+}
+
 /// Fractions and momentum: in [0, 1).
 pub fn fraction(s: &str) -> Result<f64, String> {
     let x = number(s)?;

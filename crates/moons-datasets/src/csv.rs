@@ -148,6 +148,26 @@ pub fn read_file_bytes(path: &Path) -> Result<Vec<u8>, DatasetError> {
     std::fs::read(path).map_err(io_error)
 }
 
+/// The bytes of a CSV file as text, refusing an empty or binary file with the line where the
+/// binary part starts.
+pub(crate) fn text_of<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, DatasetError> {
+    if bytes.is_empty() {
+        return Err(file_error(name, "is empty"));
+    }
+    // Text has no control characters but line ends and tabs: anything else (a NUL, the
+    // bytes of an image or an archive) means a binary file, whatever its line count.
+    let binary = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    let text: &str = match std::str::from_utf8(bytes) {
+        Ok(text) if !text.contains(binary) => text,
+        Ok(text) => {
+            let line = line_of(bytes, text.find(binary).unwrap_or(0));
+            return Err(binary_error(name, line));
+        }
+        Err(e) => return Err(binary_error(name, line_of(bytes, e.valid_up_to()))),
+    };
+    Ok(text)
+}
+
 fn file_error(name: &str, message: impl Into<String>) -> DatasetError {
     DatasetError::CsvFile {
         path: name.to_string(),
@@ -174,20 +194,7 @@ struct Table {
 
 impl Table {
     fn parse(name: &str, bytes: &[u8]) -> Result<Self, DatasetError> {
-        if bytes.is_empty() {
-            return Err(file_error(name, "is empty"));
-        }
-        // Text has no control characters but line ends and tabs: anything else (a NUL, the
-        // bytes of an image or an archive) means a binary file, whatever its line count.
-        let binary = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) if !text.contains(binary) => text,
-            Ok(text) => {
-                let line = line_of(bytes, text.find(binary).unwrap_or(0));
-                return Err(binary_error(name, line));
-            }
-            Err(e) => return Err(binary_error(name, line_of(bytes, e.valid_up_to()))),
-        };
+        let text = text_of(name, bytes)?;
 
         let mut table = Table {
             header: None,

@@ -51,6 +51,7 @@ mod moons;
 mod random_state;
 mod spirals;
 mod split;
+pub mod table;
 mod xor;
 
 pub use atomic::AtomicFile;

@@ -56,6 +56,9 @@ mod init;
 mod logistic;
 pub mod mlp;
 mod model_file;
+mod report;
+mod saved;
+mod scaler;
 
 pub use activation::Activation;
 pub use classifier::Classifier;
@@ -64,3 +67,6 @@ pub use init::{check_architecture, Init, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_
 pub use logistic::LogisticRegression;
 pub use mlp::{Gradients, Layer, Mlp, Workspace, MAX_WORKSPACE_VALUES, PREDICT_CHUNK_ROWS};
 pub use model_file::{ModelFileError, MAX_MODEL_BYTES, MODEL_FORMAT, MODEL_VERSION};
+pub use report::{ClassReport, ClassificationReport};
+pub use saved::{Estimator, SavedModel, SAVED_MODEL_FORMAT, SAVED_MODEL_VERSION};
+pub use scaler::{Scaler, ScalerKind};

@@ -194,6 +194,13 @@ impl Mlp {
         })?;
         match value.get("format").and_then(|f| f.as_str()) {
             Some(MODEL_FORMAT) => {}
+            Some(crate::SAVED_MODEL_FORMAT) => {
+                return Err(invalid(
+                    name,
+                    "it is a moons-model file (a model with its scaler and class names): load \
+                     it with SavedModel::load, which applies them",
+                ))
+            }
             Some(other) => {
                 return Err(invalid(
                     name,

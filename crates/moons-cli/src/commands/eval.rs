@@ -1,66 +1,113 @@
-//! `moons eval`: accuracy, log-loss and confusion matrix of a saved model on labelled points.
+//! `moons eval`: accuracy, log-loss, per-class precision, recall, F1 and support (scikit-learn's
+//! classification_report) and the confusion matrix of a saved model on labelled points.
 
 use anyhow::{bail, Result};
-use moons_datasets::parse_points;
-use moons_models::{Classifier, Mlp, Workspace};
+use moons_models::{ClassificationReport, Classifier, Estimator, SavedModel, Workspace};
 use serde_json::json;
 
 use crate::args::EvalArgs;
 use crate::stdout::outln;
 
 pub fn run(args: &EvalArgs) -> Result<()> {
-    let model = Mlp::load_json(&args.model)?;
-    let (name, bytes) = crate::output::read_input(&args.data)?;
-    let points = parse_points(&name, &bytes, model.n_features())?;
+    let model = SavedModel::load(&args.model)?;
+    let (name, points) = super::read_points_for(&model, &args.data)?;
     let Some(labels) = &points.labels else {
         bail!(
-            "{} has no label column (the model has {} features, so eval needs {} columns); \
+            "{name} has no label column (the model has {} features, so eval needs {} columns); \
              use `moons predict` for unlabelled points",
-            name,
             model.n_features(),
             model.n_features() + 1
         );
     };
-    let classes = model.n_classes();
-    super::check_known_labels(&name, labels, classes)?;
-    let x = points.features.view();
     let n = labels.len();
-    // The seed's loss without its L2 term: the mean cross-entropy (log-loss).
-    let log_loss = model.loss(x, labels.view(), 0.0, &mut Workspace::new(&model, n));
-    let predictions = model.predict(x);
-    let mut confusion = vec![vec![0usize; classes]; classes];
-    for (&y, &p) in labels.iter().zip(&predictions) {
-        if let Some(cell) = confusion.get_mut(y).and_then(|row| row.get_mut(p)) {
-            *cell += 1;
+    let scaled = model.scaler.transform(points.features.view());
+    let log_loss = match &model.estimator {
+        // The seed's loss without its L2 term: the mean cross-entropy, as training reports it.
+        Estimator::Mlp(mlp) => mlp.loss(
+            scaled.view(),
+            labels.view(),
+            0.0,
+            &mut Workspace::new(mlp, n),
+        ),
+        Estimator::Logistic(_) => {
+            let p = model.predict_proba(points.features.view());
+            let total: f64 = labels
+                .iter()
+                .enumerate()
+                .map(|(i, &y)| -p[[i, y]].max(f64::EPSILON).ln())
+                .sum();
+            total / n as f64
         }
-    }
-    let correct: usize = (0..classes)
-        .filter_map(|c| confusion.get(c).and_then(|r| r.get(c)))
+    };
+    let predictions = model.predict(points.features.view());
+    let report = ClassificationReport::new(
+        labels.as_slice().unwrap_or(&labels.to_vec()),
+        predictions.as_slice().unwrap_or(&predictions.to_vec()),
+        &model.classes,
+    );
+    let correct: usize = (0..model.classes.len())
+        .map(|c| report.confusion_matrix[c][c])
         .sum();
-    let accuracy = correct as f64 / n as f64;
 
     if args.json {
         let value = json!({
             "samples": n,
-            "accuracy": accuracy,
+            "accuracy": report.accuracy,
             "log_loss": log_loss,
-            "confusion_matrix": confusion,
+            "confusion_matrix": report.confusion_matrix,
+            "classes": model.classes,
+            "report": report.classes,
+            "macro_avg": report.macro_avg,
+            "weighted_avg": report.weighted_avg,
         });
         outln!("{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(());
     }
     outln!("samples:  {n}")?;
-    outln!("accuracy: {accuracy} ({correct} of {n})")?;
+    outln!("accuracy: {} ({correct} of {n})", report.accuracy)?;
     outln!("log-loss: {log_loss:.6}")?;
+    let width = model
+        .classes
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max("weighted avg".len());
+    outln!()?;
+    outln!("{:>width$}  precision    recall  f1-score   support", "")?;
+    for line in report
+        .classes
+        .iter()
+        .chain([&report.macro_avg, &report.weighted_avg])
+    {
+        if line.class == "macro avg" {
+            outln!()?;
+        }
+        outln!(
+            "{:>width$}  {:>9.4} {:>9.4} {:>9.4} {:>9}",
+            line.class,
+            line.precision,
+            line.recall,
+            line.f1,
+            line.support
+        )?;
+    }
+    outln!()?;
     outln!("confusion matrix (rows: true class, columns: predicted class):")?;
-    let width = n.to_string().len().max(4);
-    let header: String = (0..classes)
-        .map(|c| format!(" {:>width$}", format!("p{c}")))
+    let cell = n
+        .to_string()
+        .len()
+        .max(model.classes.iter().map(String::len).max().unwrap_or(1))
+        .max(4);
+    let header: String = model
+        .classes
+        .iter()
+        .map(|c| format!(" {c:>cell$}"))
         .collect();
-    outln!("{:>6}{header}", "")?;
-    for (c, row) in confusion.iter().enumerate() {
-        let cells: String = row.iter().map(|v| format!(" {v:>width$}")).collect();
-        outln!("{:>6}{cells}", format!("true {c}"))?;
+    outln!("{:>width$}{header}", "")?;
+    for (c, row) in report.confusion_matrix.iter().enumerate() {
+        let cells: String = row.iter().map(|v| format!(" {v:>cell$}")).collect();
+        outln!("{:>width$}{cells}", model.classes[c])?;
     }
     Ok(())
 }

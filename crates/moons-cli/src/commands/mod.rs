@@ -5,6 +5,7 @@ mod data;
 mod eval;
 mod logreg;
 mod predict;
+mod prepare;
 mod sweep;
 mod tour;
 mod train;
@@ -45,23 +46,65 @@ pub fn load_file_or_moons(file: Option<&std::path::Path>, source: &DataSource) -
     }
 }
 
-/// Refuses labels the model has no class for, naming the first and the model's classes:
-/// `predict` and `eval` agree on this.
-pub fn check_known_labels(
-    source: &str,
-    labels: &ndarray::Array1<usize>,
-    n_classes: usize,
-) -> Result<()> {
-    if let Some((row, &label)) = labels.iter().enumerate().find(|(_, &l)| l >= n_classes) {
-        anyhow::bail!(
-            "{source}: data row {} has label {label}, which the model does not know: its \
-             classes are {}",
-            row + 1,
-            (0..n_classes)
-                .map(|c| c.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    Ok(())
+/// Points for a saved model: its feature columns found by name when the file's header has
+/// them (in any order, among other columns), else by position; the label column (by the
+/// model's label name, or the column after the features) is optional. Labels the model does
+/// not know are refused, naming the first and the model's classes (`predict` and `eval`
+/// agree on this).
+pub fn read_points_for(
+    model: &moons_models::SavedModel,
+    path: &std::path::Path,
+) -> Result<(String, Points)> {
+    use moons_datasets::table::{read_table, ColumnRef, Labels, TableOptions};
+    let (name, bytes) = crate::output::read_input(path)?;
+    let n = model.feature_names.len();
+    let by_name = |label: bool| TableOptions {
+        features: Some(
+            model
+                .feature_names
+                .iter()
+                .cloned()
+                .map(ColumnRef::Name)
+                .collect(),
+        ),
+        label_column: label.then(|| ColumnRef::Name(model.label_name.clone())),
+        labels: Labels::OptionalFor(n),
+        ..TableOptions::default()
+    };
+    let positional = TableOptions {
+        labels: Labels::OptionalFor(n),
+        ..TableOptions::default()
+    };
+    let table = read_table(&name, &bytes, &by_name(true))
+        .or_else(|_| read_table(&name, &bytes, &by_name(false)))
+        .or_else(|_| read_table(&name, &bytes, &positional))?;
+    let labels = if table.has_labels {
+        Some(table.labels_in(&name, &model.classes)?)
+    } else {
+        None
+    };
+    Ok((
+        name,
+        Points {
+            features: table.data.features,
+            labels,
+            raw_labels: table.raw_labels,
+            feature_names: table.feature_names,
+            label_name: table.label_name,
+        },
+    ))
+}
+
+/// Rows to predict, with their labels when the file has them.
+pub struct Points {
+    /// The model's features, unscaled, in the model's order.
+    pub features: ndarray::Array2<f64>,
+    /// Class positions, when the file has labels.
+    pub labels: Option<ndarray::Array1<usize>>,
+    /// The labels as written.
+    pub raw_labels: Vec<String>,
+    /// The feature columns' names.
+    pub feature_names: Vec<String>,
+    /// The label column's name.
+    pub label_name: String,
 }

@@ -1,13 +1,14 @@
-//! `moons predict`: a saved model's predictions for the points of a CSV file.
+//! `moons predict`: a saved model's predictions (and with `--proba` its probabilities) for
+//! the points of a CSV file, by class name.
 
 use std::io::Write;
 
 use anyhow::Result;
-use moons_datasets::{parse_points, Points};
-use moons_models::{Classifier, Mlp};
+use moons_models::{Classifier, SavedModel};
 
+use super::Points;
 use crate::args::PredictArgs;
-use crate::output::{prepare, read_input, write_file_or_stdout};
+use crate::output::{prepare, write_file_or_stdout};
 use crate::stdout::note;
 
 pub fn run(args: &PredictArgs) -> Result<()> {
@@ -22,16 +23,19 @@ pub fn run(args: &PredictArgs) -> Result<()> {
             ("--data", args.data.as_path()),
         ],
     )?;
-    let model = Mlp::load_json(&args.model)?;
-    let (name, bytes) = read_input(&args.data)?;
-    let points = parse_points(&name, &bytes, model.n_features())?;
-    if let Some(labels) = &points.labels {
-        super::check_known_labels(&name, labels, model.n_classes())?;
-    }
+    let model = SavedModel::load(&args.model)?;
+    let (_, points) = super::read_points_for(&model, &args.data)?;
+    let probabilities = model.predict_proba(points.features.view());
     let predictions = model.predict(points.features.view());
     drop(outputs);
     write_file_or_stdout(args.out.as_deref(), |w| {
-        write_predictions(&points, predictions.as_slice(), w)
+        write_predictions(
+            &points,
+            &model.classes,
+            predictions.as_slice().unwrap_or(&[]),
+            args.proba.then_some(&probabilities),
+            w,
+        )
     })?;
     if let Some(labels) = &points.labels {
         let correct = labels
@@ -48,27 +52,26 @@ pub fn run(args: &PredictArgs) -> Result<()> {
     Ok(())
 }
 
-/// The input rows (features, then the label when there is one) and a final `prediction`
-/// column; numbers in shortest round-trip form, so the features come back bit for bit.
+/// The input rows (features, then the label when there is one), a `prediction` column with
+/// the class name and, with `--proba`, one `proba_<class>` column per class; numbers in
+/// shortest round-trip form, so the features come back bit for bit.
 fn write_predictions(
     points: &Points,
-    predictions: Option<&[usize]>,
+    classes: &[String],
+    predictions: &[usize],
+    probabilities: Option<&ndarray::Array2<f64>>,
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
-    let d = points.features.ncols();
-    let header = match &points.header {
-        Some(fields) => fields.join(","),
-        None => {
-            let mut names: Vec<String> = (1..=d).map(|j| format!("x{j}")).collect();
-            if points.labels.is_some() {
-                names.push("label".into());
-            }
-            names.join(",")
-        }
-    };
-    writeln!(w, "{header},prediction")?;
-    let predictions = predictions.unwrap_or(&[]);
-    for (i, (row, prediction)) in points
+    let mut header = points.feature_names.clone();
+    if points.labels.is_some() {
+        header.push(points.label_name.clone());
+    }
+    header.push("prediction".into());
+    if probabilities.is_some() {
+        header.extend(classes.iter().map(|c| format!("proba_{c}")));
+    }
+    writeln!(w, "{}", header.join(","))?;
+    for (i, (row, &prediction)) in points
         .features
         .rows()
         .into_iter()
@@ -78,10 +81,16 @@ fn write_predictions(
         for x in row {
             write!(w, "{x},")?;
         }
-        if let Some(label) = points.labels.as_ref().and_then(|l| l.get(i)) {
+        if let Some(label) = points.raw_labels.get(i) {
             write!(w, "{label},")?;
         }
-        writeln!(w, "{prediction}")?;
+        write!(w, "{}", classes[prediction])?;
+        if let Some(p) = probabilities {
+            for v in p.row(i) {
+                write!(w, ",{v}")?;
+            }
+        }
+        writeln!(w)?;
     }
     Ok(())
 }

@@ -2,8 +2,8 @@
 //! and data set beyond it.
 
 use anyhow::Result;
-use moons_datasets::{parse_csv, stratified_split, RandomState};
-use moons_models::{Activation, Init, Mlp};
+use moons_datasets::RandomState;
+use moons_models::{Activation, Estimator, Init, Mlp, SavedModel};
 use moons_train::{
     accuracy, Evaluation, FittedNetwork, GradientConvention, History, LrSchedule, Optimizer,
     Trainer,
@@ -15,14 +15,51 @@ use crate::progress::Progress;
 use crate::stdout::{note, outln};
 use crate::usage::usage;
 
+/// The settings that differ between the seed's generated data and a user's CSV file.
+pub struct Hyper {
+    pub hidden: Vec<usize>,
+    pub activation: String,
+    pub optimizer: OptimizerName,
+    pub passes: usize,
+    pub lr: f64,
+    pub reg: f64,
+    pub print_every: usize,
+    pub batch_size: Option<usize>,
+}
+
+impl Hyper {
+    /// The flags as given, the rest from the seed's defaults (generated data) or from
+    /// defaults that train well on real data (`--data`: scikit-learn's `MLPClassifier()`:
+    /// 100 relu units, Adam at 0.001 on batches of 200, alpha 0.0001, 200 epochs).
+    pub fn of(args: &TrainArgs, from_file: bool) -> Self {
+        let csv = from_file;
+        let optimizer = args.optimizer.unwrap_or(if csv {
+            OptimizerName::Adam
+        } else {
+            OptimizerName::Gd
+        });
+        Self {
+            hidden: args
+                .hidden
+                .clone()
+                .unwrap_or_else(|| vec![if csv { 100 } else { 3 }]),
+            activation: args
+                .activation
+                .clone()
+                .unwrap_or_else(|| if csv { "relu" } else { "tanh" }.into()),
+            optimizer,
+            passes: args.passes.unwrap_or(if csv { 200 } else { 20_000 }),
+            lr: args.lr.unwrap_or(if csv { 0.001 } else { 0.01 }),
+            reg: args.reg.unwrap_or(if csv { 0.0001 } else { 0.01 }),
+            print_every: args.print_every.unwrap_or(if csv { 20 } else { 1000 }),
+            batch_size: args
+                .batch_size
+                .or((csv && optimizer != OptimizerName::Gd).then_some(200)),
+        }
+    }
+}
+
 pub fn run(args: &TrainArgs) -> Result<()> {
-    let trainer = trainer(args)?;
-    trainer.validate()?;
-    let activation: Activation = args.activation.parse().map_err(anyhow::Error::msg)?;
-    let init = match &args.init {
-        Some(name) => name.parse().map_err(anyhow::Error::msg)?,
-        None => default_init(activation),
-    };
     if let Some(out) = &args.out {
         usage!(
             "train saves the model with --save, not --out: try `--save {}` (--out is a flag \
@@ -30,53 +67,65 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             out.display()
         );
     }
-    // Every output is proven writable, and distinct from the others and from the input,
-    // before a long training run rather than after it.
-    let mut outputs = crate::output::prepare(
-        &[
-            ("--save", args.save.as_deref()),
-            ("--plot", args.plot.as_deref()),
-        ]
-        .into_iter()
-        .filter_map(|(flag, path)| Some((flag, path?)))
-        .collect::<Vec<_>>(),
-        &args
-            .data_file
-            .iter()
-            .map(|p| ("--data", p.as_path()))
-            .collect::<Vec<_>>(),
-    )?;
-
-    let (data, source) = match &args.data_file {
-        Some(path) => {
-            let (name, bytes) = crate::output::read_input(path)?;
-            (parse_csv(&name, &bytes)?, name)
-        }
-        None => (
-            super::data::generate(&args.data, &args.generator)?,
-            format!("{:?}", args.generator.dataset).to_lowercase(),
-        ),
+    if args.test_data.is_some() && args.test_fraction > 0.0 {
+        usage!("--test-data and --test-fraction both make a test set: give one of them");
+    }
+    if args.write_split.is_some() && args.test_fraction == 0.0 {
+        usage!(
+            "--write-split writes the split that --test-fraction makes: give --test-fraction too"
+        );
+    }
+    let hp = Hyper::of(args, args.data_file.is_some());
+    let trainer = trainer(args, &hp)?;
+    trainer.validate()?;
+    let activation: Activation = hp.activation.parse().map_err(anyhow::Error::msg)?;
+    let init = match &args.init {
+        Some(name) => name.parse().map_err(anyhow::Error::msg)?,
+        None => default_init(activation),
     };
-    let (train, test) = stratified_split(
-        &data,
-        args.test_fraction,
-        &mut RandomState::new(args.data.seed),
-    )?;
-    let n_classes = data.n_classes().max(2);
+    // Every output is proven writable, and distinct from the others and from the inputs,
+    // before a long training run rather than after it.
+    let outputs_named: Vec<_> = [
+        ("--save", args.save.as_deref()),
+        ("--plot", args.plot.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| Some((flag, path?)))
+    .collect();
+    let inputs_named: Vec<_> = [
+        ("--data", args.data_file.as_deref()),
+        ("--test-data", args.test_data.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| Some((flag, path?)))
+    .collect();
+    let mut outputs = crate::output::prepare(&outputs_named, &inputs_named)?;
+
+    let prepared = super::prepare::prepare(&super::prepare::Source {
+        file: args.data_file.as_deref(),
+        test_file: args.test_data.as_deref(),
+        csv: &args.csv,
+        data: &args.data,
+        generator: Some(&args.generator),
+        test_fraction: args.test_fraction,
+        write_split: args.write_split.as_deref(),
+    })?;
+    let (train, test) = (&prepared.train, &prepared.test);
+    let source = prepared.source.clone();
     let mut model = Mlp::new(
-        data.n_features(),
-        &args.hidden,
-        n_classes,
+        train.n_features(),
+        &hp.hidden,
+        prepared.classes.len(),
         activation,
         init,
         &mut RandomState::new(args.data.seed),
     )?;
-    let test_set = (test.n_samples() > 0).then_some(&test);
+    let test_set = (test.n_samples() > 0).then_some(test);
 
-    let progress = Progress::passes(args.passes as u64, "training");
+    let progress = Progress::passes(hp.passes as u64, "training");
     // The first failure to print a report; training goes on, and the run fails at the end.
     let mut printing: Result<()> = Ok(());
-    let history = trainer.train(&mut model, &train, test_set, |e| {
+    let history = trainer.train(&mut model, train, test_set, |e| {
         progress.set(e.pass as u64 + 1);
         if !args.json && printing.is_ok() {
             printing = progress.println(&evaluation_line(e));
@@ -84,12 +133,20 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     })?;
     printing?;
     drop(progress);
-    let train_accuracy = accuracy(&model, &train);
+    let train_accuracy = accuracy(&model, train);
     let test_accuracy = test_set.map(|t| accuracy(&model, t));
+    let warning = not_converging(&history, &trainer, train, train_accuracy, &prepared.scaler);
 
+    let saved = SavedModel {
+        estimator: Estimator::Mlp(model),
+        scaler: prepared.scaler.clone(),
+        classes: prepared.classes.clone(),
+        feature_names: prepared.feature_names.clone(),
+        label_name: prepared.label_name.clone(),
+    };
     if let Some(path) = &args.save {
         outputs.release(path);
-        model.save(path)?;
+        saved.save(path)?;
         if !args.json && crate::progress::chatty() {
             note!("saved the model to {}", path.display());
         }
@@ -98,14 +155,18 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         let title = format!(
             "{source}: {} {} ({}), test accuracy {}",
             activation,
-            hidden_label(&args.hidden),
+            hidden_label(&hp.hidden),
             trainer.optimizer.name(),
             test_accuracy.map_or("n/a".to_string(), |a| a.to_string())
         );
         outputs.release(path);
-        moons_viz::plot_decision_boundary(&model, &data, &title, path)?;
+        // Drawn in the data's own units: the saved model scales what it is given.
+        moons_viz::plot_decision_boundary(&saved, &prepared.raw, &title, path)?;
     }
 
+    if let Some(warning) = &warning {
+        note!("warning: {warning}");
+    }
     if args.json {
         // The settings as run: the defaults the optimizer picked, not `null`.
         let effective = Trainer {
@@ -115,12 +176,14 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         };
         print_json(
             args,
+            &hp,
             &effective,
-            &model,
+            &saved,
             &history,
             train_accuracy,
             test_accuracy,
             &source,
+            warning.as_deref(),
         )?;
         return Ok(());
     }
@@ -140,14 +203,14 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let full_batch = trainer.effective_batch_size(train.n_samples()) == train.n_samples();
     print_oscillation_of(
         &history,
-        is_seed_run(args),
+        is_seed_run(args, &hp),
         full_batch && trainer.optimizer == Optimizer::Gd,
     )
 }
 
 /// The trainer the flags describe; every random stream starts from `--seed`.
-fn trainer(args: &TrainArgs) -> Result<Trainer> {
-    let optimizer = match args.optimizer {
+fn trainer(args: &TrainArgs, hp: &Hyper) -> Result<Trainer> {
+    let optimizer = match hp.optimizer {
         OptimizerName::Gd => Optimizer::Gd,
         OptimizerName::Sgd => Optimizer::Sgd {
             momentum: args.momentum,
@@ -155,7 +218,7 @@ fn trainer(args: &TrainArgs) -> Result<Trainer> {
         },
         OptimizerName::Adam => Optimizer::adam(),
     };
-    if args.optimizer != OptimizerName::Sgd && (args.momentum != 0.0 || args.nesterov) {
+    if hp.optimizer != OptimizerName::Sgd && (args.momentum != 0.0 || args.nesterov) {
         usage!("--momentum and --nesterov apply to --optimizer sgd only");
     }
     let schedule = match args.lr_schedule {
@@ -173,20 +236,102 @@ fn trainer(args: &TrainArgs) -> Result<Trainer> {
     };
     Ok(Trainer {
         optimizer,
-        learning_rate: args.lr,
+        learning_rate: hp.lr,
         schedule,
-        reg_lambda: args.reg,
-        batch_size: args.batch_size,
+        reg_lambda: hp.reg,
+        batch_size: hp.batch_size,
         gradient: args.gradient.map(|g| match g {
             GradientName::Sum => GradientConvention::Sum,
             GradientName::Mean => GradientConvention::Mean,
         }),
-        passes: args.passes,
-        report_every: args.print_every,
+        passes: hp.passes,
+        report_every: hp.print_every,
         patience: args.patience,
         shuffle_seed: args.data.seed,
         fast: args.fast,
     })
+}
+
+/// Why the run did not train, and the flag that fixes it: a loss that rose or swung over the
+/// last reports, or a training accuracy no better than always answering the commonest class.
+fn not_converging(
+    history: &History,
+    trainer: &Trainer,
+    train: &moons_datasets::Dataset,
+    train_accuracy: f64,
+    scaler: &moons_models::Scaler,
+) -> Option<String> {
+    let n = train.n_samples();
+    let losses: Vec<f64> = history
+        .evaluations
+        .iter()
+        .rev()
+        .take(5)
+        .rev()
+        .map(|e| e.train_loss)
+        .collect();
+    let majority = train.class_counts().into_iter().max().unwrap_or(0) as f64 / n.max(1) as f64;
+    let cause = if let [first, .., last] = losses.as_slice() {
+        let swings = losses
+            .windows(3)
+            .filter(|w| {
+                (w[1] - w[0]) * (w[2] - w[1]) < 0.0 && (w[1] - w[0]).abs() > 0.01 * w[1].abs()
+            })
+            .count();
+        if *last > first * 1.01 {
+            Some("the training loss rose over the last reports")
+        } else if swings >= 2 {
+            Some("the training loss swung up and down over the last reports")
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+    let chance = train_accuracy <= majority + 0.01 && majority < 1.0;
+    let cause = match (cause, chance) {
+        (Some(c), _) => c.to_string(),
+        (None, true) => format!(
+            "the training accuracy {train_accuracy} is no better than always predicting the \
+             commonest class ({majority})"
+        ),
+        (None, false) => return None,
+    };
+    let ranges: Vec<f64> = train
+        .features
+        .columns()
+        .into_iter()
+        .map(|c| {
+            c.fold(f64::NEG_INFINITY, |m, &v| m.max(v)) - c.fold(f64::INFINITY, |m, &v| m.min(v))
+        })
+        .collect();
+    let unequal = ranges.iter().cloned().fold(0.0, f64::max)
+        > 100.0 * ranges.iter().cloned().fold(f64::INFINITY, f64::min);
+    let mut fix = if trainer.convention() == GradientConvention::Sum
+        && trainer.effective_batch_size(n) > 200
+    {
+        format!(
+            "with --gradient sum the step grows with the batch ({} rows here, the seed's lr \
+             0.01 is tuned for 200): use --gradient mean, a smaller --lr, or --optimizer adam",
+            trainer.effective_batch_size(n)
+        )
+    } else if chance && history.evaluations.last().is_some_and(|e| e.pass < 100) {
+        format!(
+            "train longer (--passes, now {}) or change --lr (now {})",
+            trainer.passes, trainer.learning_rate
+        )
+    } else {
+        format!(
+            "try a smaller --lr (now {}) or more --passes",
+            trainer.learning_rate
+        )
+    };
+    if unequal && matches!(scaler, moons_models::Scaler::None) {
+        fix.push_str(
+            "; the features' ranges differ a hundredfold: --scale standard puts them on one scale",
+        );
+    }
+    Some(format!("the network is not converging: {cause}; {fix}"))
 }
 
 /// The seed's initialisation for its own activation, He's for the rectifiers, Glorot's otherwise.
@@ -223,12 +368,14 @@ fn hidden_label(hidden: &[usize]) -> String {
 #[allow(clippy::too_many_arguments)]
 fn print_json(
     args: &TrainArgs,
+    hp: &Hyper,
     trainer: &Trainer,
-    model: &Mlp,
+    saved: &SavedModel,
     history: &History,
     train_accuracy: f64,
     test_accuracy: Option<f64>,
     source: &str,
+    warning: Option<&str>,
 ) -> Result<()> {
     let mut losses: Vec<(usize, f64)> = history.reports.iter().map(|r| (r.pass, r.loss)).collect();
     // The last pass is in `history` (and is what a caller comparing runs wants) even when it
@@ -253,30 +400,34 @@ fn print_json(
         "data": source,
         "test_fraction": args.test_fraction,
         "model": {
-            "activation": model.activation,
-            "hidden": args.hidden,
-            "parameters": model.n_parameters(),
+            "activation": hp.activation,
+            "hidden": hp.hidden,
+            "parameters": saved.mlp().map_or(0, Mlp::n_parameters),
+            "classes": saved.classes,
+            "features": saved.feature_names,
+            "scale": saved.scaler.kind(),
         },
         "trainer": trainer,
         "gradient": trainer.convention(),
+        "warning": warning,
     });
     outln!("{}", serde_json::to_string_pretty(&value)?)?;
     Ok(())
 }
 
 /// True for the tutorial's own settings, whose published table we can compare with.
-fn is_seed_run(args: &TrainArgs) -> bool {
+fn is_seed_run(args: &TrainArgs, hp: &Hyper) -> bool {
     let d = &args.data;
     d.samples == 200
         && d.noise == 0.2
         && d.seed == 0
-        && args.hidden == [3]
-        && args.lr == 0.01
-        && args.reg == 0.01
+        && hp.hidden == [3]
+        && hp.lr == 0.01
+        && hp.reg == 0.01
         && args.data_file.is_none()
         && args.generator.dataset == crate::args::DatasetName::Moons
-        && args.activation == "tanh"
-        && args.optimizer == OptimizerName::Gd
+        && hp.activation == "tanh"
+        && hp.optimizer == OptimizerName::Gd
         && args.test_fraction == 0.0
 }
 

@@ -117,4 +117,3 @@ mod tests {
         assert_eq!(cs[9], 1e4);
     }
 }
-
