@@ -79,7 +79,12 @@ Examples:
   moons logreg                          the seed's baseline: C by 5-fold CV over logspace(-4, 4, 10)
   moons logreg --json                   C, coef, intercept, accuracy and the CV score table as JSON
   moons logreg --cs 0.1,1,10 --folds 3  your own grid of C and number of folds
-  moons logreg --plot logreg.png        also draw its (straight) decision boundary")]
+  moons logreg --plot logreg.png        also draw its (straight) decision boundary
+  moons logreg --data digits.csv --test-fraction 0.25 --save digits.json
+                                        a real data set: scaled, cross-validated, saved
+  moons logreg --data iris.csv --c 1 --test-data iris_test.csv
+                                        one fixed C, scored on a test file
+  moons eval --model digits.json --data new_digits.csv")]
     Logreg(LogregArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(after_help = "\
@@ -417,7 +422,8 @@ pub struct SweepArgs {
 pub struct LogregArgs {
     #[command(flatten)]
     pub data: DataSource,
-    /// Fit a CSV file (`x1,...,xd,label`, header optional; `-` reads standard input) instead of generated moons.
+    /// Fit a CSV file (header optional, labels of any kind; `-` reads standard input) instead
+    /// of generated moons.
     #[arg(long = "data", id = "data_file", value_name = "FILE")]
     pub data_file: Option<PathBuf>,
     /// Values of C to try: a count N means logspace(-4, 4, N), as scikit-learn's Cs=N; or a
@@ -429,9 +435,29 @@ pub struct LogregArgs {
         allow_hyphen_values = true
     )]
     pub cs: moons_train::Cs,
+    /// One fixed C, no cross-validation (scikit-learn's LogisticRegression(C=C)).
+    #[arg(long = "c", value_name = "C", value_parser = crate::values::positive, allow_negative_numbers = true, conflicts_with_all = ["cs", "folds"])]
+    pub c: Option<f64>,
     /// Number of stratified cross-validation folds.
     #[arg(long, default_value_t = 5, value_name = "K", value_parser = crate::values::folds, allow_negative_numbers = true)]
     pub folds: usize,
+    /// Fraction of every class held out for testing (stratified, seeded by --seed).
+    #[arg(long, default_value_t = 0.0, value_name = "F", value_parser = crate::values::fraction, allow_negative_numbers = true)]
+    pub test_fraction: f64,
+    /// A separate labelled CSV file to test on (read like --data).
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "data_file",
+        conflicts_with = "test_fraction"
+    )]
+    pub test_data: Option<PathBuf>,
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    /// Save the fitted model (moons-model version 2, kind logistic-regression), for `moons
+    /// predict` and `moons eval`.
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
     /// Print the result as JSON instead of text.
     #[arg(long)]
     pub json: bool,

@@ -136,6 +136,23 @@ impl Table {
     }
 }
 
+impl Table {
+    /// The features with the labels as positions in `classes` (another file's classes, such
+    /// as the training file's for a test file).
+    ///
+    /// # Panics
+    /// If a label is not among `classes`; [`Table::labels_in`] reports that as an error.
+    pub fn labels_dataset(&self, classes: &[String]) -> Dataset {
+        let labels = self
+            .labels_in("", classes)
+            .expect("every label is a known class");
+        Dataset {
+            features: self.data.features.clone(),
+            labels,
+        }
+    }
+}
+
 /// The class a raw label belongs to: equal as text, or equal as numbers (`1` and `1.0`).
 pub fn position_of_class(raw: &str, classes: &[String]) -> Option<usize> {
     classes.iter().position(|c| c == raw).or_else(|| {

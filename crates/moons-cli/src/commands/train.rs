@@ -311,8 +311,8 @@ fn not_converging(
         && trainer.effective_batch_size(n) > 200
     {
         format!(
-            "with --gradient sum the step grows with the batch ({} rows here, the seed's lr \
-             0.01 is tuned for 200): use --gradient mean, a smaller --lr, or --optimizer adam",
+            "with --gradient sum the step grows with the batch ({} rows here; the seed's step is \
+             tuned for 200): use --gradient mean, a smaller --lr, or --optimizer adam",
             trainer.effective_batch_size(n)
         )
     } else if chance && history.evaluations.last().is_some_and(|e| e.pass < 100) {

@@ -21,6 +21,7 @@
 mod cs;
 mod cv;
 mod folds;
+mod lbfgs;
 mod newton;
 mod objective;
 mod params;

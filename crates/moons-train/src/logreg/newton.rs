@@ -6,6 +6,8 @@ use super::objective::Objective;
 /// How a solve ended.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Solution {
+    /// Which method found it.
+    pub solver: &'static str,
     /// The minimiser found.
     pub theta: Vec<f64>,
     /// Newton steps taken.
@@ -37,6 +39,7 @@ pub(crate) fn minimise(
         let derivs = objective.derivatives(&theta);
         let gradient_max = max_abs(&derivs.gradient) / scale;
         let stop = |reason: Option<String>, theta: Vec<f64>| Solution {
+            solver: "Newton",
             theta,
             iterations,
             gradient_max,
