@@ -12,6 +12,28 @@
 //! `kind` is `mlp` (`model` is a `moons-mlp` v1 file) or `logistic-regression` (`model` holds
 //! `coef` and `intercept`). Version-1 `moons-mlp` files still load, with classes `0..K-1` and
 //! no scaler.
+//!
+//! ```
+//! use moons_datasets::RandomState;
+//! use moons_models::{Activation, Classifier, Estimator, Init, Mlp, SavedModel, Scaler, ScalerKind};
+//! use ndarray::array;
+//!
+//! let raw = array![[1000.0, 0.5], [3000.0, 0.1], [2000.0, 0.9]];
+//! let scaler = Scaler::fit(ScalerKind::Standard, raw.view());
+//! let mlp = Mlp::new(2, &[4], 2, Activation::Relu, Init::He, &mut RandomState::new(0))?;
+//! let model = SavedModel {
+//!     estimator: Estimator::Mlp(mlp.clone()),
+//!     scaler: scaler.clone(),
+//!     classes: vec!["no".into(), "yes".into()],
+//!     feature_names: vec!["income".into(), "ratio".into()],
+//!     label_name: "bought".into(),
+//! };
+//! // The model scales raw rows itself, exactly as the network saw them in training.
+//! assert_eq!(model.predict_proba(raw.view()), mlp.predict_proba(scaler.transform(raw.view()).view()));
+//! let text = model.to_json()?;
+//! assert_eq!(SavedModel::from_json("m.json", text.as_bytes())?, model);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::path::Path;
 
