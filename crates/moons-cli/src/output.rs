@@ -35,6 +35,21 @@ impl Prepared {
     }
 }
 
+/// [`prepare`] for flags whose paths are optional: the ones given are checked.
+pub fn prepare_given(
+    outputs: &[(&'static str, Option<&Path>)],
+    inputs: &[(&'static str, Option<&Path>)],
+) -> Result<Prepared> {
+    prepare(&given(outputs), &given(inputs))
+}
+
+fn given<'a>(named: &[(&'static str, Option<&'a Path>)]) -> Vec<Named<'a>> {
+    named
+        .iter()
+        .filter_map(|&(flag, path)| Some((flag, path?)))
+        .collect()
+}
+
 /// Checks `outputs` against each other and against `inputs`, then creates each output's
 /// temporary file. Usage errors (two flags naming one file) exit with 2; a folder that is
 /// missing or not writable is a runtime error naming the flag and the file.

@@ -168,14 +168,19 @@ pub(crate) fn text_of<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, Datase
     Ok(text)
 }
 
-fn file_error(name: &str, message: impl Into<String>) -> DatasetError {
+pub(crate) fn file_error(name: &str, message: impl Into<String>) -> DatasetError {
     DatasetError::CsvFile {
         path: name.to_string(),
         message: message.into(),
     }
 }
 
-fn field_error(name: &str, line: usize, column: usize, message: impl Into<String>) -> DatasetError {
+pub(crate) fn field_error(
+    name: &str,
+    line: usize,
+    column: usize,
+    message: impl Into<String>,
+) -> DatasetError {
     DatasetError::CsvField {
         path: name.to_string(),
         line,

@@ -27,6 +27,7 @@
 
 use ndarray::{Array1, Array2};
 
+use crate::csv::{field_error, file_error};
 use crate::{Dataset, DatasetError, MAX_CLASSES, MAX_FEATURES, MAX_SAMPLES};
 
 /// A column, by its header name or its 1-based position.
@@ -161,22 +162,6 @@ pub fn position_of_class(raw: &str, classes: &[String]) -> Option<usize> {
             .iter()
             .position(|c| c.parse::<f64>().ok() == Some(x))
     })
-}
-
-fn file_error(name: &str, message: impl Into<String>) -> DatasetError {
-    DatasetError::CsvFile {
-        path: name.to_string(),
-        message: message.into(),
-    }
-}
-
-fn field_error(name: &str, line: usize, column: usize, message: impl Into<String>) -> DatasetError {
-    DatasetError::CsvField {
-        path: name.to_string(),
-        line,
-        column,
-        message: message.into(),
-    }
 }
 
 fn is_missing(field: &str) -> bool {

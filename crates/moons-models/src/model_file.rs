@@ -143,25 +143,7 @@ impl Mlp {
 
     /// Reads a model file written by [`save_json`](Self::save_json) or [`save`](Self::save).
     pub fn load_json(path: &Path) -> Result<Self, ModelFileError> {
-        let name = path.display().to_string();
-        let io = |e: std::io::Error| ModelFileError::Io {
-            path: name.clone(),
-            message: e.to_string(),
-        };
-        let meta = std::fs::metadata(path).map_err(io)?;
-        if meta.is_dir() {
-            return Err(invalid(&name, "it is a folder"));
-        }
-        if meta.len() > MAX_MODEL_BYTES {
-            return Err(invalid(
-                &name,
-                format!(
-                    "it is {} bytes, more than any model this build writes",
-                    meta.len()
-                ),
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
+        let (name, bytes) = read_model_file(path)?;
         Self::from_model_json(&name, &bytes)
     }
 
@@ -302,7 +284,32 @@ fn to_layer(
     Ok(Layer { weights, bias })
 }
 
-fn invalid(name: &str, message: impl Into<String>) -> ModelFileError {
+/// The bytes of a model file and the name errors use, refusing a folder or a file larger
+/// than any model this build writes before reading it.
+pub(crate) fn read_model_file(path: &Path) -> Result<(String, Vec<u8>), ModelFileError> {
+    let name = path.display().to_string();
+    let io = |e: std::io::Error| ModelFileError::Io {
+        path: name.clone(),
+        message: e.to_string(),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(invalid(&name, "it is a folder"));
+    }
+    if meta.len() > MAX_MODEL_BYTES {
+        return Err(invalid(
+            &name,
+            format!(
+                "it is {} bytes, more than any model this build writes",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    Ok((name, bytes))
+}
+
+pub(crate) fn invalid(name: &str, message: impl Into<String>) -> ModelFileError {
     ModelFileError::Invalid {
         path: name.to_string(),
         message: message.into(),

@@ -41,7 +41,8 @@ use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{Classifier, LogisticRegression, Mlp, ModelFileError, Scaler, MAX_MODEL_BYTES};
+use crate::model_file::invalid;
+use crate::{Classifier, LogisticRegression, Mlp, ModelFileError, Scaler};
 
 /// The `format` field of a version-2 model file.
 pub const SAVED_MODEL_FORMAT: &str = "moons-model";
@@ -162,25 +163,7 @@ impl SavedModel {
 
     /// Reads a model file: version 2 of any kind, or a version-1 `moons-mlp` file.
     pub fn load(path: &Path) -> Result<Self, ModelFileError> {
-        let name = path.display().to_string();
-        let io = |e: std::io::Error| ModelFileError::Io {
-            path: name.clone(),
-            message: e.to_string(),
-        };
-        let meta = std::fs::metadata(path).map_err(io)?;
-        if meta.is_dir() {
-            return Err(invalid(&name, "it is a folder"));
-        }
-        if meta.len() > MAX_MODEL_BYTES {
-            return Err(invalid(
-                &name,
-                format!(
-                    "it is {} bytes, more than any model this build writes",
-                    meta.len()
-                ),
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
+        let (name, bytes) = crate::model_file::read_model_file(path)?;
         Self::from_json(&name, &bytes)
     }
 
@@ -255,13 +238,6 @@ impl SavedModel {
             feature_names: file.feature_names,
             label_name: file.label_name,
         })
-    }
-}
-
-fn invalid(name: &str, message: impl Into<String>) -> ModelFileError {
-    ModelFileError::Invalid {
-        path: name.to_string(),
-        message: message.into(),
     }
 }
 

@@ -12,10 +12,7 @@ use crate::stdout::note;
 pub fn run(args: &DataArgs) -> Result<()> {
     let out = args.out.as_deref();
     // Proves the folder writable before generating up to millions of points.
-    let outputs = crate::output::prepare(
-        &out.map(|p| ("--out", p)).into_iter().collect::<Vec<_>>(),
-        &[],
-    )?;
+    let outputs = crate::output::prepare_given(&[("--out", out)], &[])?;
     let data = generate(&args.data, &args.generator)?;
     drop(outputs);
     write_file_or_stdout(out, |w| write_csv(&data, w))?;

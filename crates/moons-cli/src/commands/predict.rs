@@ -8,20 +8,13 @@ use moons_models::{Classifier, SavedModel};
 
 use super::Points;
 use crate::args::PredictArgs;
-use crate::output::{prepare, write_file_or_stdout};
+use crate::output::{prepare_given, write_file_or_stdout};
 use crate::stdout::note;
 
 pub fn run(args: &PredictArgs) -> Result<()> {
-    let outputs = prepare(
-        &args
-            .out
-            .iter()
-            .map(|p| ("--out", p.as_path()))
-            .collect::<Vec<_>>(),
-        &[
-            ("--model", args.model.as_path()),
-            ("--data", args.data.as_path()),
-        ],
+    let outputs = prepare_given(
+        &[("--out", args.out.as_deref())],
+        &[("--model", Some(&args.model)), ("--data", Some(&args.data))],
     )?;
     let model = SavedModel::load(&args.model)?;
     let (_, points) = super::read_points_for(&model, &args.data)?;

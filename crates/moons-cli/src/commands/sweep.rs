@@ -28,17 +28,9 @@ pub fn run(args: &SweepArgs) -> Result<()> {
         passes: args.passes,
         ..SeedNetwork::default()
     };
-    let mut outputs = crate::output::prepare(
-        &args
-            .plot
-            .iter()
-            .map(|p| ("--plot", p.as_path()))
-            .collect::<Vec<_>>(),
-        &args
-            .data_file
-            .iter()
-            .map(|p| ("--data", p.as_path()))
-            .collect::<Vec<_>>(),
+    let mut outputs = crate::output::prepare_given(
+        &[("--plot", args.plot.as_deref())],
+        &[("--data", args.data_file.as_deref())],
     )?;
     let total = (args.passes * args.hidden.len()) as u64;
     let progress = Progress::passes(total, &format!("training {} networks", args.hidden.len()));

@@ -85,21 +85,16 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     };
     // Every output is proven writable, and distinct from the others and from the inputs,
     // before a long training run rather than after it.
-    let outputs_named: Vec<_> = [
-        ("--save", args.save.as_deref()),
-        ("--plot", args.plot.as_deref()),
-    ]
-    .into_iter()
-    .filter_map(|(flag, path)| Some((flag, path?)))
-    .collect();
-    let inputs_named: Vec<_> = [
-        ("--data", args.data_file.as_deref()),
-        ("--test-data", args.test_data.as_deref()),
-    ]
-    .into_iter()
-    .filter_map(|(flag, path)| Some((flag, path?)))
-    .collect();
-    let mut outputs = crate::output::prepare(&outputs_named, &inputs_named)?;
+    let mut outputs = crate::output::prepare_given(
+        &[
+            ("--save", args.save.as_deref()),
+            ("--plot", args.plot.as_deref()),
+        ],
+        &[
+            ("--data", args.data_file.as_deref()),
+            ("--test-data", args.test_data.as_deref()),
+        ],
+    )?;
 
     let prepared = super::prepare::prepare(&super::prepare::Source {
         file: args.data_file.as_deref(),

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use super::newton::Solution;
+use super::newton::{max_abs, Progress, Solution};
 use super::objective::Objective;
 
 /// Correction pairs kept (scikit-learn's lbfgs keeps 10 as well).
@@ -16,10 +16,6 @@ const MAX_HALVINGS: usize = 50;
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0, |m, x| m.max(x.abs()))
 }
 
 /// Minimises `objective` from `theta` until scikit-learn's scaled gradient is at most `tol`
@@ -36,22 +32,15 @@ pub(crate) fn minimise(
     let mut iterations = 0;
     loop {
         let gradient_max = max_abs(&gradient) / scale;
-        let stop = |reason: Option<String>, theta: Vec<f64>| Solution {
+        let progress = Progress {
             solver: "L-BFGS",
-            theta,
             iterations,
             gradient_max,
-            converged: gradient_max <= tol,
-            stop_reason: reason,
+            tol,
         };
-        if gradient_max <= tol {
-            return stop(None, theta);
-        }
-        if !value.is_finite() || !gradient_max.is_finite() {
-            return stop(Some("the objective is not finite".into()), theta);
-        }
-        if iterations >= max_iter {
-            return stop(Some(format!("reached max_iter = {max_iter}")), theta);
+        let stop = |reason: Option<String>, theta: Vec<f64>| progress.stop(reason, theta);
+        if let Some(reason) = progress.must_stop(value, max_iter) {
+            return stop(reason, theta);
         }
         let direction = two_loop(&gradient, &pairs);
         let mut slope = dot(&direction, &gradient);

@@ -20,6 +20,42 @@ pub(crate) struct Solution {
     pub stop_reason: Option<String>,
 }
 
+/// Where a solver stands at the start of an iteration: its record so far, and whether it must
+/// stop (converged, not finite, out of iterations) before taking another step.
+pub(crate) struct Progress {
+    pub solver: &'static str,
+    pub iterations: usize,
+    pub gradient_max: f64,
+    pub tol: f64,
+}
+
+impl Progress {
+    /// The solution at `theta`, stopped for `reason` (`None`: converged).
+    pub fn stop(&self, reason: Option<String>, theta: Vec<f64>) -> Solution {
+        Solution {
+            solver: self.solver,
+            theta,
+            iterations: self.iterations,
+            gradient_max: self.gradient_max,
+            converged: self.gradient_max <= self.tol,
+            stop_reason: reason,
+        }
+    }
+
+    /// `Some(why)` when the solver must stop here (`Some(None)`: it has converged).
+    pub fn must_stop(&self, value: f64, max_iter: usize) -> Option<Option<String>> {
+        if self.gradient_max <= self.tol {
+            Some(None)
+        } else if !value.is_finite() || !self.gradient_max.is_finite() {
+            Some(Some("the objective is not finite".into()))
+        } else if self.iterations >= max_iter {
+            Some(Some(format!("reached max_iter = {max_iter}")))
+        } else {
+            None
+        }
+    }
+}
+
 /// Armijo's sufficient-decrease constant.
 const ARMIJO: f64 = 1e-4;
 /// Step halvings before the line search gives up.
@@ -38,22 +74,15 @@ pub(crate) fn minimise(
     loop {
         let derivs = objective.derivatives(&theta);
         let gradient_max = max_abs(&derivs.gradient) / scale;
-        let stop = |reason: Option<String>, theta: Vec<f64>| Solution {
+        let progress = Progress {
             solver: "Newton",
-            theta,
             iterations,
             gradient_max,
-            converged: gradient_max <= tol,
-            stop_reason: reason,
+            tol,
         };
-        if gradient_max <= tol {
-            return stop(None, theta);
-        }
-        if !derivs.value.is_finite() || !gradient_max.is_finite() {
-            return stop(Some("the objective is not finite".into()), theta);
-        }
-        if iterations >= max_iter {
-            return stop(Some(format!("reached max_iter = {max_iter}")), theta);
+        let stop = |reason: Option<String>, theta: Vec<f64>| progress.stop(reason, theta);
+        if let Some(reason) = progress.must_stop(derivs.value, max_iter) {
+            return stop(reason, theta);
         }
         let n = theta.len();
         let Some(direction) = newton_direction(derivs.hessian, &derivs.gradient, n) else {
@@ -187,7 +216,7 @@ fn cholesky_solve(l: &[f64], n: usize, mut b: Vec<f64>) -> Vec<f64> {
     b
 }
 
-fn max_abs(v: &[f64]) -> f64 {
+pub(crate) fn max_abs(v: &[f64]) -> f64 {
     v.iter().fold(0.0, |m, g| m.max(g.abs()))
 }
 
