@@ -1,5 +1,7 @@
 //! One full-batch training pass (forward, backward, update) on the workloads, and the
-//! seed's hidden-size sweep. `cargo bench -p moons-train --bench training`.
+//! seed's hidden-size sweep, and `LogisticRegressionCV()` on scikit-learn's digits (64
+//! features, 10 classes, 1300 rows; scikit-learn takes 0.40 s, see docs/real-data.md).
+//! `cargo bench -p moons-train --bench training`.
 
 use std::hint::black_box;
 
@@ -65,5 +67,34 @@ fn sweep(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, passes, sweep);
+fn logistic_regression_cv(c: &mut Criterion) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../reference/data/digits_train.csv"
+    );
+    let bytes = std::fs::read(path).expect("reference/data/digits_train.csv");
+    let table =
+        moons_datasets::table::read_table(path, &bytes, &Default::default()).expect("a valid file");
+    let scaler = moons_models::Scaler::fit(moons_models::ScalerKind::Standard, table.data.x());
+    let data = Dataset::new(scaler.transform(table.data.x()), table.data.labels.clone())
+        .expect("same rows");
+    let mut group = c.benchmark_group("logistic regression");
+    group.sample_size(10);
+    group.bench_function(
+        "LogisticRegressionCV() on digits (1300 x 64, 10 classes)",
+        |b| {
+            b.iter(|| {
+                black_box(
+                    moons_train::LogisticRegressionCv::default()
+                        .fit(&data)
+                        .expect("fits")
+                        .c,
+                )
+            })
+        },
+    );
+    group.finish();
+}
+
+criterion_group!(benches, passes, sweep, logistic_regression_cv);
 criterion_main!(benches);

@@ -57,7 +57,7 @@ pub const DEFAULT_TOL: f64 = 1e-10;
 /// How the solver ended: never silent about non-convergence.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SolverReport {
-    /// `Newton` (up to [`NEWTON_MAX_PARAMS`] parameters) or `L-BFGS`.
+    /// `Newton` (up to 200 parameters) or `L-BFGS`.
     pub solver: &'static str,
     /// Newton steps (or L-BFGS iterations) taken.
     pub iterations: usize,
