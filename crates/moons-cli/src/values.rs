@@ -1,109 +1,68 @@
 //! Value parsers for numeric flags: a value out of range is a usage error (exit 2) whose
 //! message names the flag, the value and what is allowed, before any work starts.
 
-use moons_datasets::{MAX_CLASSES, MAX_SAMPLES};
-use moons_models::MAX_WIDTH;
-use moons_train::MAX_PASSES;
+use moons_train::ranges;
 
-fn integer(s: &str) -> Result<usize, String> {
+fn integer(s: &str) -> Result<u64, String> {
     s.trim()
-        .parse::<usize>()
+        .parse::<u64>()
         .map_err(|_| format!("expected a whole number, not '{s}'"))
 }
 
 fn number(s: &str) -> Result<f64, String> {
-    let x: f64 = s
-        .trim()
+    s.trim()
         .parse()
-        .map_err(|_| format!("expected a number, not '{s}'"))?;
-    if x.is_finite() {
-        Ok(x)
-    } else {
-        Err("expected a finite number".into())
-    }
+        .map_err(|_| format!("expected a number, not '{s}'"))
 }
 
-fn integer_in(s: &str, low: usize, high: usize) -> Result<usize, String> {
-    let n = integer(s)?;
-    if (low..=high).contains(&n) {
-        Ok(n)
-    } else {
-        Err(format!("expected a whole number from {low} to {high}"))
-    }
-}
-
-/// Sample counts: 1 to [`MAX_SAMPLES`].
+/// Sample counts: see [`ranges::samples`].
 pub fn samples(s: &str) -> Result<usize, String> {
-    integer_in(s, 1, MAX_SAMPLES)
+    ranges::samples(integer(s)?)
 }
 
-/// Layer widths: 1 to [`MAX_WIDTH`].
+/// Layer widths: see [`ranges::width`].
 pub fn width(s: &str) -> Result<usize, String> {
-    integer_in(s, 1, MAX_WIDTH)
+    ranges::width(integer(s)?)
 }
 
-/// Class counts: 2 to [`MAX_CLASSES`].
+/// Class counts: see [`ranges::classes`].
 pub fn classes(s: &str) -> Result<usize, String> {
-    integer_in(s, 2, MAX_CLASSES)
+    ranges::classes(integer(s)?)
 }
 
-/// Cross-validation folds: at least 2.
+/// Cross-validation folds: see [`ranges::folds`].
 pub fn folds(s: &str) -> Result<usize, String> {
-    integer_in(s, 2, 1000)
+    ranges::folds(integer(s)?)
 }
 
-/// Passes: 1 to [`MAX_PASSES`].
+/// Passes: see [`ranges::passes`].
 pub fn passes(s: &str) -> Result<usize, String> {
-    integer_in(s, 1, MAX_PASSES)
+    ranges::passes(integer(s)?)
 }
 
-/// Counts that must be at least one: report intervals, batch sizes, patience.
+/// Report intervals, batch sizes, patience: see [`ranges::at_least_one`].
 pub fn at_least_one(s: &str) -> Result<usize, String> {
-    integer_in(s, 1, 1_000_000_000)
+    ranges::at_least_one(integer(s)?)
 }
 
-/// Learning rates and standard deviations that must be positive.
+/// Learning rates and standard deviations: see [`ranges::positive`].
 pub fn positive(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if x > 0.0 {
-        Ok(x)
-    } else {
-        Err("expected a finite number > 0".into())
-    }
+    ranges::positive(number(s)?)
 }
 
-/// Noise, regularisation and decay: zero or more.
+/// Regularisation and decay: see [`ranges::non_negative`].
 pub fn non_negative(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if x >= 0.0 {
-        Ok(x)
-    } else {
-        Err("expected a finite number >= 0".into())
-    }
+    ranges::non_negative(number(s)?)
 }
 
-/// The largest noise accepted: beyond it the points are noise alone, and near f64's range
-/// every loss overflows.
-pub const MAX_NOISE: f64 = 1e6;
-
-/// Noise: 0 to [`MAX_NOISE`].
+/// Noise: see [`ranges::noise`].
 pub fn noise(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if (0.0..=MAX_NOISE).contains(&x) {
-        Ok(x)
-    } else {
-        Err(format!("expected a number from 0 to {MAX_NOISE:e}"))
-    }
+    ranges::noise(number(s)?)
 }
 
-/// Blob spreads: above 0, at most [`MAX_NOISE`].
+/// Blob spreads: see [`ranges::spread`].
 pub fn spread(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if x > 0.0 && x <= MAX_NOISE {
-        Ok(x)
-    } else {
-        Err(format!("expected a number > 0 and at most {MAX_NOISE:e}"))
-    }
+    ranges::spread(number(s)?)
 }
 
 /// Figure files: the format follows the extension, `.png` or `.svg` (any case).
@@ -125,24 +84,14 @@ pub fn delimiter(s: &str) -> Result<char, String> {
     }
 }
 
-/// Fractions and momentum: in [0, 1).
+/// Fractions and momentum: see [`ranges::fraction`].
 pub fn fraction(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if (0.0..1.0).contains(&x) {
-        Ok(x)
-    } else {
-        Err("expected a number in [0, 1)".into())
-    }
+    ranges::fraction(number(s)?)
 }
 
-/// The circles' factor: strictly between 0 and 1.
+/// The circles' factor: see [`ranges::open_unit`].
 pub fn open_unit(s: &str) -> Result<f64, String> {
-    let x = number(s)?;
-    if x > 0.0 && x < 1.0 {
-        Ok(x)
-    } else {
-        Err("expected a number strictly between 0 and 1".into())
-    }
+    ranges::open_unit(number(s)?)
 }
 
 #[cfg(test)]

@@ -64,6 +64,8 @@ mod gd;
 mod history;
 pub mod logreg;
 mod optimizer;
+pub mod ranges;
+mod run;
 mod schedule;
 mod seed_network;
 pub mod sweep;
@@ -78,6 +80,7 @@ pub use logreg::{
     SolverReport,
 };
 pub use optimizer::Optimizer;
+pub use run::TrainingRun;
 pub use schedule::LrSchedule;
 pub use seed_network::{FittedNetwork, SeedNetwork};
 pub use sweep::{hidden_size_sweep, hidden_size_sweep_with, with_separate_run, SEED_HIDDEN_SIZES};

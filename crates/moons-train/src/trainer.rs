@@ -1,15 +1,14 @@
 //! The general trainer: any optimizer, schedule, batch size and gradient convention, with
 //! held-out evaluation and early stopping.
 
-use moons_datasets::{Dataset, RandomState};
-use moons_models::{Gradients, Mlp, Workspace};
-use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2};
+use moons_datasets::Dataset;
+use moons_models::{Mlp, Workspace};
+use ndarray::{ArrayView1, ArrayView2};
 use serde::Serialize;
 
 use crate::error::invalid;
 use crate::history::{EarlyStop, Evaluation, TAIL_PASSES};
-use crate::optimizer::OptimizerState;
-use crate::{History, LrSchedule, Optimizer, Report, TrainError};
+use crate::{History, LrSchedule, Optimizer, Report, TrainError, TrainingRun};
 
 /// The most passes a run may ask for.
 pub const MAX_PASSES: usize = 100_000_000;
@@ -151,91 +150,28 @@ impl Trainer {
         test: Option<&Dataset>,
         mut on_eval: impl FnMut(&Evaluation),
     ) -> Result<History, TrainError> {
-        self.validate()?;
-        crate::gd::check_fit(model, train)?;
         let test = test.filter(|t| t.n_samples() > 0);
-        if let Some(t) = test {
-            crate::gd::check_fit(model, t)?;
-        }
-        let n = train.n_samples();
-        let batch = self.effective_batch_size(n);
-        let minibatch = batch < n;
-        let convention = self.convention();
-
-        let eval_rows = test.map_or(n, |t| t.n_samples().max(n));
-        Workspace::check_size(model, eval_rows)?;
-        let mut eval_ws = Workspace::new(model, eval_rows);
-        let mut ws = Workspace::new(model, batch);
-        eval_ws.set_fast(self.fast);
-        ws.set_fast(self.fast);
-        let mut grads = Gradients::zeros_like(model);
-        let mut state = OptimizerState::new(self.optimizer, model);
-        let mut rng = RandomState::new(self.shuffle_seed);
-        let mut order: Vec<usize> = (0..n).collect();
-        let mut xb = Array2::<f64>::zeros((if minibatch { batch } else { 0 }, train.n_features()));
-        let mut yb = Array1::<usize>::zeros(if minibatch { batch } else { 0 });
+        let mut run = TrainingRun::start(self, model, train, test)?;
         let mut best: Option<(Mlp, usize, f64)> = None;
         let mut since_best = 0;
         let mut history = History::default();
 
         for pass in 0..self.passes {
-            let lr = self.schedule.rate(self.learning_rate, pass);
-            if minibatch {
-                rng.shuffle(&mut order);
-                for chunk in order.chunks(batch) {
-                    let rows = chunk.len();
-                    for ((mut dst, label), &src) in
-                        xb.rows_mut().into_iter().zip(yb.iter_mut()).zip(chunk)
-                    {
-                        dst.assign(&train.features.row(src));
-                        *label = train.labels[src];
-                    }
-                    let x = xb.slice(s![..rows, ..]);
-                    let y = yb.slice(s![..rows]);
-                    self.step(
-                        model,
-                        x,
-                        y,
-                        lr,
-                        convention,
-                        (&mut ws, &mut grads, &mut state),
-                        pass,
-                    )?;
-                }
-            } else {
-                self.step(
-                    model,
-                    train.x(),
-                    train.y(),
-                    lr,
-                    convention,
-                    (&mut ws, &mut grads, &mut state),
-                    pass,
-                )?;
-            }
-
+            run.pass(model, train)?;
             let reported = pass % self.report_every == 0;
             if pass + TAIL_PASSES >= self.passes && !reported {
-                let loss = checked_loss(
-                    model,
-                    train.x(),
-                    train.y(),
-                    self.reg_lambda,
-                    &mut eval_ws,
-                    pass,
-                )?;
+                let loss = run.train_loss(model, train)?;
                 history.tail.push(Report { pass, loss });
             }
             if !reported {
                 if pass + 1 == self.passes {
                     // The final state is always evaluated, but not reported: the seed's table
                     // prints multiples of `report_every` only.
-                    let eval = self.evaluate(model, train, test, lr, pass, &mut eval_ws)?;
-                    history.evaluations.push(eval);
+                    history.evaluations.push(run.evaluate(model, train, test)?);
                 }
                 continue;
             }
-            let eval = self.evaluate(model, train, test, lr, pass, &mut eval_ws)?;
+            let eval = run.evaluate(model, train, test)?;
             on_eval(&eval);
             let report = Report {
                 pass,
@@ -272,62 +208,9 @@ impl Trainer {
         }
         Ok(history)
     }
-
-    #[allow(clippy::too_many_arguments)]
-    fn step(
-        &self,
-        model: &mut Mlp,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, usize>,
-        lr: f64,
-        convention: GradientConvention,
-        (ws, grads, state): (&mut Workspace, &mut Gradients, &mut OptimizerState),
-        pass: usize,
-    ) -> Result<(), TrainError> {
-        model.gradients(x, y, self.reg_lambda, ws, grads);
-        if convention == GradientConvention::Mean {
-            grads.scale(1.0 / x.nrows() as f64);
-        }
-        if !grads.is_finite() {
-            return Err(TrainError::NonFinite {
-                pass,
-                what: "gradient",
-            });
-        }
-        state.step(model, grads, lr);
-        Ok(())
-    }
-
-    fn evaluate(
-        &self,
-        model: &Mlp,
-        train: &Dataset,
-        test: Option<&Dataset>,
-        learning_rate: f64,
-        pass: usize,
-        ws: &mut Workspace,
-    ) -> Result<Evaluation, TrainError> {
-        let train_loss = checked_loss(model, train.x(), train.y(), self.reg_lambda, ws, pass)?;
-        let train_accuracy = accuracy_of(ws, train.y());
-        let (test_loss, test_accuracy) = match test {
-            Some(t) => {
-                let loss = checked_loss(model, t.x(), t.y(), 0.0, ws, pass)?;
-                (Some(loss), Some(accuracy_of(ws, t.y())))
-            }
-            None => (None, None),
-        };
-        Ok(Evaluation {
-            pass,
-            learning_rate,
-            train_loss,
-            train_accuracy,
-            test_loss,
-            test_accuracy,
-        })
-    }
 }
 
-fn checked_loss(
+pub(crate) fn checked_loss(
     model: &Mlp,
     x: ArrayView2<'_, f64>,
     y: ArrayView1<'_, usize>,
@@ -345,7 +228,7 @@ fn checked_loss(
 
 /// Accuracy of the probabilities left in `ws` by the last forward pass over `y.len()` rows,
 /// without allocating (first maximum wins, as `np.argmax`).
-fn accuracy_of(ws: &Workspace, y: ArrayView1<'_, usize>) -> f64 {
+pub(crate) fn accuracy_of(ws: &Workspace, y: ArrayView1<'_, usize>) -> f64 {
     let probs = ws.probs_rows(y.len());
     let correct = probs
         .rows()
