@@ -93,6 +93,35 @@ Examples:
   moons completions zsh > ~/.zfunc/_moons
   moons completions fish > ~/.config/fish/completions/moons.fish")]
     Completions(CompletionsArgs),
+    /// Serve the live playground: train and watch networks in the browser, on this engine.
+    #[command(after_help = "\
+The page trains on the same engine as `moons train` (same settings, same bits), and the
+whole configuration lives in the URL hash, so a link restores a run. See docs/playground.md
+for every control, the URL keys and the JSON API.
+
+Examples:
+  moons playground                      serve on http://127.0.0.1:7777/
+  moons playground --port 0 --open      any free port, and open the browser
+  moons playground --host 0.0.0.0       reachable from the network (prints a warning)
+  curl -s -X POST localhost:7777/api/sessions -d '{\"hidden\": [8, 8]}'")]
+    Playground(PlaygroundArgs),
+}
+
+/// Flags of `moons playground`.
+#[derive(Debug, Args)]
+pub struct PlaygroundArgs {
+    /// Address to listen on; anything but a loopback address lets the network in.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub host: std::net::IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 7777, value_name = "PORT")]
+    pub port: u16,
+    /// Open the page in the system browser, when there is one.
+    #[arg(long)]
+    pub open: bool,
+    /// Most live sessions (browser tabs) at once; more get 429 until one ends or expires.
+    #[arg(long, default_value_t = 32, value_name = "N", value_parser = crate::values::at_least_one, allow_negative_numbers = true)]
+    pub max_sessions: usize,
 }
 
 const TRAIN_SEED_HELP: &str = "Seed of numpy's generator, set before the data is drawn and \

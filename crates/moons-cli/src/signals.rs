@@ -1,6 +1,18 @@
 //! Ctrl-C and SIGTERM during a run: the temporary files of outputs in flight are removed,
 //! then the program exits with 130 or 143 as a shell reports a signal (128 + its number).
 
+use std::sync::OnceLock;
+
+/// What a long-running command (the playground) does on Ctrl-C or SIGTERM instead of exiting
+/// at once; set with [`on_interrupt`].
+static HOOK: OnceLock<Box<dyn Fn(i32) + Send + Sync>> = OnceLock::new();
+
+/// Hands Ctrl-C and SIGTERM to `hook` (with the signal number) instead of ending the process,
+/// for a command that shuts down by itself. The first hook set stays.
+pub fn on_interrupt(hook: impl Fn(i32) + Send + Sync + 'static) {
+    let _ = HOOK.set(Box::new(hook));
+}
+
 /// Blocks SIGINT and SIGTERM in this thread and every thread started after it, and starts the
 /// one thread that waits for them. Call first in `main`, before any other thread exists.
 #[cfg(unix)]
@@ -23,6 +35,10 @@ pub fn remove_temporaries_on_interrupt() {
             let mut signal = 0;
             // SAFETY: `set` is a valid, initialised signal set; `signal` is a valid out-pointer.
             if unsafe { libc::sigwait(&set, &mut signal) } == 0 {
+                if let Some(hook) = HOOK.get() {
+                    hook(signal);
+                    continue;
+                }
                 moons_datasets::atomic::remove_in_flight();
                 // SAFETY: ends the process at once, as the default action of the signal would.
                 unsafe { libc::_exit(128 + signal) };

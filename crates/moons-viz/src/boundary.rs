@@ -117,7 +117,7 @@ pub fn plot_boundary_grid_with(
     save(&figure, path)
 }
 
-fn boundary_panel<'a>(
+pub(crate) fn boundary_panel<'a>(
     model: &dyn Classifier,
     data: &'a Dataset,
     grid: &Grid,

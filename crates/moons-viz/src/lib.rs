@@ -54,6 +54,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod animation;
 mod backend;
 mod boundary;
 mod error;
@@ -72,6 +73,7 @@ use std::path::Path;
 use moons_datasets::Dataset;
 use moons_models::Classifier;
 
+pub use animation::{animate_boundaries, save_animation, FRAME_DELAY_MS, MAX_FRAMES};
 pub use backend::{Format, MAX_SIDE};
 pub use boundary::{
     plot_boundary_grid_with, plot_decision_boundary_with, BoundaryOptions, Shading,

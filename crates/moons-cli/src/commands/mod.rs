@@ -4,6 +4,7 @@ mod completions;
 mod data;
 mod eval;
 mod logreg;
+mod playground;
 mod predict;
 mod prepare;
 mod sweep;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Sweep(args)) => sweep::run(&args),
         Some(Command::Completions(args)) => completions::run(&args),
         Some(Command::Logreg(args)) => logreg::run(&args),
+        Some(Command::Playground(args)) => playground::run(&args),
     }
 }
 
