@@ -127,6 +127,9 @@ fn refuse(field: &str, message: impl Into<String>) -> ConfigError {
     }
 }
 
+/// Keys a session takes beside its configuration: how it plays.
+pub const SESSION_KEYS: [&str; 3] = ["playing", "speed", "stop"];
+
 /// The keys that change the run's settings without changing its shape.
 pub const LIVE_KEYS: [&str; 2] = ["learning_rate", "reg_lambda"];
 
@@ -181,10 +184,11 @@ fn checked<T>(field: &str, r: Result<T, String>) -> Result<T, ConfigError> {
 
 impl Config {
     /// The defaults changed by the keys of `object`; an unknown key, a value of the wrong type
-    /// or out of range is refused, naming the key.
+    /// or out of range is refused, naming the key. The session's own keys ([`SESSION_KEYS`])
+    /// are left to the session.
     pub fn from_json(object: &Value) -> Result<Self, ConfigError> {
         let mut config = Self::default();
-        config.apply(object, &[])?;
+        config.apply(object, &SESSION_KEYS)?;
         Ok(config)
     }
 

@@ -298,6 +298,7 @@ async fn delete(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResul
 }
 
 async fn step(State(app): State<Arc<App>>, Path(id): Path<String>, body: Body) -> ApiResult {
+    entry(&app, &id)?;
     let value = json_body(&body.map_err(too_large)?)?;
     let epochs = match value.get("epochs") {
         None => 1,

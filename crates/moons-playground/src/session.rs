@@ -176,7 +176,7 @@ impl Session {
     /// else starts it again. Returns whether it was reset.
     pub fn patch(&mut self, object: &Value) -> Result<bool, SessionError> {
         let mut next = self.config.clone();
-        next.apply(object, &["playing", "speed", "stop"])?;
+        next.apply(object, &crate::config::SESSION_KEYS)?;
         if let Some(v) = object.get("speed") {
             self.speed = Speed::parse(v)?;
         }
