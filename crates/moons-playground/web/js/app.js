@@ -4,6 +4,7 @@
 import { api, ApiError, saveBlob, showError, showStatus, clearStatus, setBaseStatus } from './api.js';
 import { parseHash, toHash, writeHash, CONFIG_KEYS, FALLBACK_DEFAULTS } from './hash.js';
 import { DATA_KEYS, fillControls, bindControls, setOptions, setPointClasses } from './controls.js';
+import { classCount } from './colors.js';
 import { MapView } from './map.js';
 import { LossChart } from './chart.js';
 import { drawNetwork } from './network.js';
@@ -55,7 +56,7 @@ function applySession(session) {
   document.body.dataset.session = session.id;
   if (typeof session.playing === 'boolean') setPlaying(session.playing);
   fillControls(session);
-  setPointClasses(session.classes || 2);
+  setPointClasses(classCount(session.classes));
   updateHash();
   if (first) {
     $('export-csv').href = sessionPath('/history.csv');
@@ -144,7 +145,7 @@ async function loadData() {
       setBaseStatus('');
       $('map').title = 'click: add a point, shift-click: remove the nearest';
     }
-    if (data.classes) setPointClasses(data.classes);
+    if (data.classes) setPointClasses(classCount(data.classes));
     schedule();
   } catch (e) {
     showError(e);
@@ -259,7 +260,7 @@ function fallbackSizes() {
   const s = state.session;
   if (!s) return null;
   const hidden = (s.config && Array.isArray(s.config.hidden)) ? s.config.hidden : [];
-  const out = s.classes && s.classes > 2 ? s.classes : 1;
+  const out = classCount(s.classes) > 2 ? classCount(s.classes) : 2;
   return [s.n_features || 2, ...hidden, out];
 }
 

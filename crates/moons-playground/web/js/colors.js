@@ -46,3 +46,9 @@ export function decodeBase64(s) {
   return out;
 }
 
+
+/** A class count from the API's `classes`: a list of class names or a number. */
+export function classCount(classes) {
+  const n = Array.isArray(classes) ? classes.length : Number(classes);
+  return Number.isFinite(n) && n >= 2 ? n : 2;
+}

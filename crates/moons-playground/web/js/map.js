@@ -1,6 +1,6 @@
 // The probability map on #map: cells from the frame, points on top.
 
-import { classRgb, classCss, decodeBase64 } from './colors.js';
+import { classRgb, classCss, classCount, decodeBase64 } from './colors.js';
 
 const MAX_INTENSITY = 0.7; // keeps the points readable on the sure areas
 const DISCRETE_INTENSITY = 0.45;
@@ -29,7 +29,8 @@ export class MapView {
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(1, Math.round((rect.width || 400) * dpr));
     const h = Math.max(1, Math.round((rect.height || 400) * dpr));
-    if (this.canvas.width !== w || this.canvas.height !== h) {
+    const stale = this.points.width !== w || this.points.height !== h;
+    if (stale || this.canvas.width !== w || this.canvas.height !== h) {
       this.canvas.width = w;
       this.canvas.height = h;
       this.points.width = w;
@@ -76,7 +77,7 @@ export class MapView {
     }
     if (!this.image) this.image = this.cellsCtx.createImageData(width, height);
     const d = this.image.data;
-    const k = Math.max(2, m.classes || 2);
+    const k = classCount(m.classes);
     const floor = 1 / k;
     const palette = [];
     for (let c = 0; c < k; c++) palette.push(classRgb(c, k));
@@ -142,7 +143,7 @@ export class MapView {
     const data = this.data;
     const b = this.bounds();
     if (!data || !b || data.drawable === false) return;
-    const k = Math.max(2, data.classes || 2);
+    const k = classCount(data.classes);
     const sx = W / (b[1] - b[0]);
     const sy = H / (b[3] - b[2]);
     const sets = [[data.train, false]];
