@@ -116,18 +116,21 @@ impl FrameBuilder {
                 self.argmax[start + i] = best.min(255) as u8;
                 self.confidence[start + i] = (top.clamp(0.0, 1.0) * 255.0).round() as u8;
             }
+            // Unit maps sample every `step`-th cell of every `step`-th row of this chunk.
+            let side = self.units_side;
             let mut unit = 0;
             for (l, &width) in hidden.iter().enumerate() {
                 let a = self.ws.hidden_rows(l, rows);
-                for j in 0..width {
-                    let cells = &mut self.units[unit + j];
-                    for i in 0..rows {
-                        let (r, c) = ((start + i) / n, (start + i) % n);
-                        if r % step == 0 && c % step == 0 {
-                            let (ur, uc) = (r / step, c / step);
-                            if ur < self.units_side && uc < self.units_side {
-                                cells[ur * self.units_side + uc] = a[[i, j]];
-                            }
+                for r in (start / n..(start + rows).div_ceil(n)).filter(|r| r % step == 0) {
+                    let ur = r / step;
+                    if ur >= side {
+                        continue;
+                    }
+                    for uc in 0..side {
+                        let i = r * n + uc * step - start;
+                        let row = a.row(i);
+                        for (j, &v) in row.iter().enumerate() {
+                            self.units[unit + j][ur * side + uc] = v;
                         }
                     }
                 }
