@@ -61,12 +61,15 @@ impl Entry {
 #[error("{0} sessions are live, the most this server allows (--max-sessions); close a tab or wait for an idle one to expire")]
 pub struct Full(pub usize);
 
+/// A session and its training thread, by id.
+type Entries = HashMap<String, (Arc<Entry>, Option<JoinHandle<()>>)>;
+
 /// All live sessions.
 #[derive(Debug)]
 pub struct Registry {
     max_sessions: usize,
     next_id: AtomicU64,
-    entries: Mutex<HashMap<String, (Arc<Entry>, Option<JoinHandle<()>>)>>,
+    entries: Mutex<Entries>,
 }
 
 impl Registry {
@@ -79,7 +82,7 @@ impl Registry {
         }
     }
 
-    fn entries(&self) -> MutexGuard<'_, HashMap<String, (Arc<Entry>, Option<JoinHandle<()>>)>> {
+    fn entries(&self) -> MutexGuard<'_, Entries> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 

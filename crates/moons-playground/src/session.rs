@@ -374,7 +374,7 @@ impl Session {
             return;
         }
         if epoch % self.history_every == 0 || self.history.is_empty() {
-            self.history.push((epoch, self.latest.clone()));
+            self.history.push((epoch, self.latest));
         }
         if self.history.len() > MAX_HISTORY {
             self.history_every *= 2;
