@@ -14,7 +14,7 @@ use crate::{TrainError, Trainer};
 /// The buffers, optimizer state and shuffling stream of a run in progress.
 ///
 /// The trainer's `learning_rate` and `reg_lambda` may change between passes
-/// ([`TrainingRun::trainer_mut`]); its shape-giving settings (optimizer, batch size) are fixed
+/// ([`TrainingRun::set_rates`]); its shape-giving settings (optimizer, batch size) are fixed
 /// when the run starts.
 #[derive(Clone, Debug)]
 pub struct TrainingRun {
