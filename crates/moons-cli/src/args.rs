@@ -250,6 +250,10 @@ pub struct TrainArgs {
     /// Draw the decision boundary over the data (.png or .svg, by the file name).
     #[arg(long, value_name = "FILE", value_parser = crate::values::figure_path)]
     pub plot: Option<PathBuf>,
+    /// Draw the decision boundary at every report (--print-every) as an animated GIF
+    /// (two-feature data only).
+    #[arg(long, value_name = "FILE.gif", value_parser = crate::values::gif_path)]
+    pub animate: Option<PathBuf>,
     /// Not a flag of `train`, which saves with --save; here only to say so.
     #[arg(long, hide = true, value_name = "FILE")]
     pub out: Option<PathBuf>,

@@ -74,6 +74,15 @@ pub fn figure_path(s: &str) -> Result<std::path::PathBuf, String> {
     }
 }
 
+/// Animations: `.gif` files.
+pub fn gif_path(s: &str) -> Result<std::path::PathBuf, String> {
+    let path = std::path::PathBuf::from(s);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(ext) if ext.eq_ignore_ascii_case("gif") => Ok(path),
+        _ => Err("animations are written as .gif: end the file name with .gif".into()),
+    }
+}
+
 /// CSV field separators.
 pub fn delimiter(s: &str) -> Result<char, String> {
     match s {

@@ -150,6 +150,18 @@ impl Trainer {
         test: Option<&Dataset>,
         mut on_eval: impl FnMut(&Evaluation),
     ) -> Result<History, TrainError> {
+        self.train_watching(model, train, test, |e, _| on_eval(e))
+    }
+
+    /// [`Trainer::train`], with the network as it is at each report (for snapshots such as
+    /// `moons train --animate`).
+    pub fn train_watching(
+        &self,
+        model: &mut Mlp,
+        train: &Dataset,
+        test: Option<&Dataset>,
+        mut on_eval: impl FnMut(&Evaluation, &Mlp),
+    ) -> Result<History, TrainError> {
         let test = test.filter(|t| t.n_samples() > 0);
         let mut run = TrainingRun::start(self, model, train, test)?;
         let mut best: Option<(Mlp, usize, f64)> = None;
@@ -172,7 +184,7 @@ impl Trainer {
                 continue;
             }
             let eval = run.evaluate(model, train, test)?;
-            on_eval(&eval);
+            on_eval(&eval, model);
             let report = Report {
                 pass,
                 loss: eval.train_loss,

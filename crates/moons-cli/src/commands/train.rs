@@ -89,6 +89,7 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         &[
             ("--save", args.save.as_deref()),
             ("--plot", args.plot.as_deref()),
+            ("--animate", args.animate.as_deref()),
         ],
         &[
             ("--data", args.data_file.as_deref()),
@@ -120,7 +121,17 @@ pub fn run(args: &TrainArgs) -> Result<()> {
     let progress = Progress::passes(hp.passes as u64, "training");
     // The first failure to print a report; training goes on, and the run fails at the end.
     let mut printing: Result<()> = Ok(());
-    let history = trainer.train(&mut model, train, test_set, |e| {
+    if args.animate.is_some() && train.n_features() != 2 {
+        usage!(
+            "--animate draws the boundary over two features; this data has {}",
+            train.n_features()
+        );
+    }
+    let mut snapshots: Vec<(usize, Mlp)> = Vec::new();
+    let history = trainer.train_watching(&mut model, train, test_set, |e, now| {
+        if args.animate.is_some() {
+            snapshots.push((e.pass, now.clone()));
+        }
         progress.set(e.pass as u64 + 1);
         if !args.json && printing.is_ok() {
             printing = progress.println(&evaluation_line(e));
@@ -159,6 +170,16 @@ pub fn run(args: &TrainArgs) -> Result<()> {
         moons_viz::plot_decision_boundary(&saved, &prepared.raw, &title, path)?;
     }
 
+    if let Some(path) = &args.animate {
+        let last = history.evaluations.last().map_or(0, |e| e.pass);
+        if let Some(trained) = saved.mlp() {
+            if snapshots.last().is_none_or(|(pass, _)| *pass != last) {
+                snapshots.push((last, trained.clone()));
+            }
+        }
+        outputs.release(path);
+        moons_viz::save_animation(&snapshots, train, path)?;
+    }
     if let Some(warning) = &warning {
         note!("warning: {warning}");
     }
