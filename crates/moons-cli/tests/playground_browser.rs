@@ -381,6 +381,36 @@ async fn the_playground_works_in_headless_chromium() {
     );
     assert!(report.contains("accuracy"), "{report}");
 
+    // TensorFlow Playground's largest network at speed=max: epochs per second, and frames per
+    // second reaching the page (measured and printed; the floor only catches a broken loop).
+    let measured = js(
+        &c,
+        "const id = window.playground.sessionId; \
+         const cfg = {dataset: 'circles', samples: 500, test_fraction: 0.5, noise: 0.1, \
+           hidden: [8, 8, 8, 8, 8, 8], activation: 'tanh', optimizer: 'sgd', batch_size: 10, \
+           learning_rate: 0.03, speed: 'max', stop: null}; \
+         await fetch('/api/sessions/' + id, {method: 'PATCH', body: JSON.stringify(cfg)}); \
+         await fetch('/api/sessions/' + id, {method: 'PATCH', body: JSON.stringify({playing: true})}); \
+         await new Promise(r => setTimeout(r, 500)); \
+         const e0 = window.playground.lastFrame.epoch; const t0 = performance.now(); \
+         let frames = 0, last = window.playground.lastFrame; \
+         while (performance.now() - t0 < 2000) { \
+           await new Promise(r => setTimeout(r, 4)); \
+           if (window.playground.lastFrame !== last) { frames++; last = window.playground.lastFrame; } } \
+         const secs = (performance.now() - t0) / 1000; \
+         await fetch('/api/sessions/' + id, {method: 'PATCH', body: JSON.stringify({playing: false})}); \
+         return [(last.epoch - e0) / secs, frames / secs];",
+    )
+    .await;
+    let (eps, fps) = (measured[0].as_f64().unwrap(), measured[1].as_f64().unwrap());
+    eprintln!("6 x 8 tanh, 250 training points, sgd batch 10, speed=max: {eps:.0} epochs/s, {fps:.1} frames/s");
+    assert!(eps > 100.0 && fps > 5.0, "{eps} epochs/s, {fps} frames/s");
+    std::fs::write(
+        shots.join("playground-largest.png"),
+        c.screenshot().await.unwrap(),
+    )
+    .unwrap();
+
     c.close().await.unwrap();
 }
 
