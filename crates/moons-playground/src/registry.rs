@@ -181,7 +181,6 @@ fn close(entry: &Entry, thread: Option<JoinHandle<()>>) {
 fn train_while_playing(entry: &Entry) {
     let mut frame_cost = Duration::from_millis(2);
     loop {
-        let tick = Instant::now();
         let mut session = entry.session.lock().unwrap_or_else(|e| e.into_inner());
         while !session.playing && !entry.closed.load(Ordering::SeqCst) {
             session = entry
@@ -193,7 +192,8 @@ fn train_while_playing(entry: &Entry) {
         if entry.closed.load(Ordering::SeqCst) {
             return;
         }
-        let tick = tick.max(Instant::now() - Duration::from_millis(1));
+        // The frame's time starts when training can start, not while paused.
+        let tick = Instant::now();
         let start_epoch = session.epoch();
         let budget = FRAME_INTERVAL.saturating_sub(frame_cost + Duration::from_millis(3));
         let mut done = 0usize;

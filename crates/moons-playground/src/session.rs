@@ -162,14 +162,18 @@ impl Session {
     /// Back to epoch 0 with the initial weights of the current configuration and points.
     pub fn reset(&mut self) -> Result<(), SessionError> {
         let fresh = Self::with_points(self.config.clone(), self.points.clone())?;
-        let (playing, speed, stop) = (self.playing, self.speed, self.stop);
+        self.restart_as(fresh);
+        Ok(())
+    }
+
+    /// Becomes `fresh` (a new run at epoch 0), keeping how the session plays.
+    fn restart_as(&mut self, fresh: Self) {
         *self = Self {
-            playing,
-            speed,
-            stop,
+            playing: self.playing,
+            speed: self.speed,
+            stop: self.stop,
             ..fresh
         };
-        Ok(())
     }
 
     /// Changes configuration keys; the learning rate and λ change the run in place, anything
@@ -208,13 +212,7 @@ impl Session {
             self.points.clone()
         };
         let fresh = Self::with_points(next, points)?;
-        let (playing, speed, stop) = (self.playing, self.speed, self.stop);
-        *self = Self {
-            playing,
-            speed,
-            stop,
-            ..fresh
-        };
+        self.restart_as(fresh);
         Ok(true)
     }
 
@@ -224,12 +222,8 @@ impl Session {
         let mut config = self.config.clone();
         config.dataset = DatasetKind::Csv;
         config.classes = None;
-        *self = Self {
-            playing: false,
-            speed: self.speed,
-            stop: self.stop,
-            ..Self::with_points(config, points)?
-        };
+        self.restart_as(Self::with_points(config, points)?);
+        self.playing = false;
         Ok(())
     }
 
@@ -293,13 +287,7 @@ impl Session {
             ..self.points.clone()
         };
         let fresh = Self::with_points(self.config.clone(), points)?;
-        let (playing, speed, stop) = (self.playing, self.speed, self.stop);
-        *self = Self {
-            playing,
-            speed,
-            stop,
-            ..fresh
-        };
+        self.restart_as(fresh);
         Ok(())
     }
 
