@@ -9,6 +9,7 @@ use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::dispatch::{dispatched, rows_per_task};
+use crate::lanes::F64x4;
 use crate::matmul::chain_into;
 use crate::{add_row_in_place, fast, gemv, libm, tanh_in_place};
 
@@ -86,14 +87,19 @@ fn affine_rows(
     activation: LayerActivation,
 ) {
     let rows = out.len() / n;
-    // A hidden unit costs a tanh (~4 ns, vectorised) on top of its k multiply-adds; weigh it
-    // as ~32 of them when deciding whether threads pay.
-    let per_row = n
-        * (k + if activation == LayerActivation::Identity {
-            0
-        } else {
-            32
-        });
+    // Work in multiply-adds: a 4-lane kernel (widths 5 to 16) does four per instruction, and
+    // a unit's `tanh` costs about 32 of them (~4 ns), its fast approximation about 4.
+    let multiply_adds = if (5..=16).contains(&n) {
+        k.div_ceil(4)
+    } else {
+        k
+    };
+    let activation_cost = match activation {
+        LayerActivation::Identity => 0,
+        LayerActivation::Tanh => 32,
+        LayerActivation::FastTanh => 4,
+    };
+    let per_row = n * (multiply_adds + activation_cost);
     match rows_per_task(rows, per_row) {
         None => affine_block(a, w, b, out, k, n, activation),
         Some(chunk) => out
@@ -161,12 +167,94 @@ dispatched! {
 }
 
 fn affine_any(a: &[f64], w: &[f64], b: &[f64], out: &mut [f64], k: usize, n: usize) {
+    let padded = n % 4 == 0 || k <= PADDED_MAX_INPUTS;
     match n {
         1 => affine_narrow::<1>(a, w, b, out, k),
         2 => affine_narrow::<2>(a, w, b, out, k),
         3 => affine_narrow::<3>(a, w, b, out, k),
         4 => affine_narrow::<4>(a, w, b, out, k),
+        // Rows per block times vectors per row is at most 8: the chains fill eight registers,
+        // which hides the multiply-add latency without spilling.
+        5..=8 if padded => affine_lanes::<2, 4>(a, w, b, out, k, n),
+        9..=12 if padded => affine_lanes::<3, 2>(a, w, b, out, k, n),
+        13..=16 if padded => affine_lanes::<4, 2>(a, w, b, out, k, n),
         _ => affine_wide(a, w, b, out, k, n),
+    }
+}
+
+/// The most inputs for which [`affine_lanes`] copies a layer's weights, padded to whole
+/// vectors, onto the stack (widths that are not a multiple of 4).
+const PADDED_MAX_INPUTS: usize = 32;
+
+dispatched! {
+    /// `V` vectors of four outputs per row (`n <= 4 V`), `R` rows at a time, with the `R x V`
+    /// chains in registers. Padding lanes compute zeros that are never stored.
+    fn affine_lanes<const V: usize, const R: usize>(a: &[f64], w: &[f64], b: &[f64], out: &mut [f64], k: usize, n: usize) {
+        let mut bias = [F64x4::ZERO; V];
+        for (v, lanes) in bias.iter_mut().enumerate() {
+            *lanes = F64x4::load_prefix(&b[(4 * v).min(n)..]);
+        }
+        if n == 4 * V {
+            let weight = |p: usize, v: usize| F64x4::load(&w[p * n + 4 * v..]);
+            LaneLayer { weight, bias, k, n }.rows::<R>(a, out);
+        } else {
+            let mut padded = [[F64x4::ZERO; V]; PADDED_MAX_INPUTS];
+            for (row, w_p) in padded.iter_mut().zip(w.chunks_exact(n)) {
+                for (v, lanes) in row.iter_mut().enumerate() {
+                    *lanes = F64x4::load_prefix(&w_p[(4 * v).min(n)..]);
+                }
+            }
+            let weight = |p: usize, v: usize| padded[p][v];
+            LaneLayer { weight, bias, k, n }.rows::<R>(a, out);
+        }
+    }
+}
+
+/// A layer as [`affine_lanes`] reads it: `weight(p, v)` is the `v`-th vector of input `p`'s
+/// weights.
+struct LaneLayer<F, const V: usize> {
+    weight: F,
+    bias: [F64x4; V],
+    k: usize,
+    n: usize,
+}
+
+impl<F: Fn(usize, usize) -> F64x4, const V: usize> LaneLayer<F, V> {
+    /// Whole blocks of `R` rows, then the rows left one at a time.
+    #[inline(always)]
+    fn rows<const R: usize>(&self, a: &[f64], out: &mut [f64]) {
+        let (k, n) = (self.k, self.n);
+        let mut blocks_a = a.chunks_exact(R * k);
+        let mut blocks_o = out.chunks_exact_mut(R * n);
+        for (a_block, o_block) in (&mut blocks_a).zip(&mut blocks_o) {
+            self.block::<R>(a_block, o_block);
+        }
+        let rest_a = blocks_a.remainder().chunks_exact(k);
+        for (a_r, o_r) in rest_a.zip(blocks_o.into_remainder().chunks_exact_mut(n)) {
+            self.block::<1>(a_r, o_r);
+        }
+    }
+
+    /// `R` rows: every output the chain `a_p w_pj + acc` over `p` from zero, then `+ b_j`, as
+    /// [`crate::matmul_into`] and [`crate::add_row_in_place`] compute it.
+    #[inline(always)]
+    fn block<const R: usize>(&self, a: &[f64], out: &mut [f64]) {
+        let (k, n) = (self.k, self.n);
+        let mut acc = [[F64x4::ZERO; V]; R];
+        for p in 0..k {
+            let w_p: [F64x4; V] = std::array::from_fn(|v| (self.weight)(p, v));
+            for (r, acc_r) in acc.iter_mut().enumerate() {
+                let a_rp = F64x4::splat(a[r * k + p]);
+                for (acc_rv, &w_pv) in acc_r.iter_mut().zip(&w_p) {
+                    *acc_rv = a_rp.mul_add(w_pv, *acc_rv);
+                }
+            }
+        }
+        for (o_r, acc_r) in out.chunks_exact_mut(n).zip(&acc) {
+            for (v, (z, &b_v)) in acc_r.iter().zip(&self.bias).enumerate() {
+                z.add(b_v).store_prefix(&mut o_r[(4 * v).min(n)..]);
+            }
+        }
     }
 }
 
@@ -176,18 +264,18 @@ dispatched! {
     fn affine_narrow<const N: usize>(a: &[f64], w: &[f64], b: &[f64], out: &mut [f64], k: usize) {
         let mut rows_a = a.chunks_exact(4 * k);
         let mut rows_o = out.chunks_exact_mut(4 * N);
-        for (a4, o4) in (&mut rows_a).zip(&mut rows_o) {
+        for (a_block, o_block) in (&mut rows_a).zip(&mut rows_o) {
             let mut acc = [[0.0f64; N]; 4];
             for p in 0..k {
                 let wp: &[f64; N] = w[p * N..p * N + N].try_into().expect("N weights per input");
                 for (r, acc_r) in acc.iter_mut().enumerate() {
-                    let ap = a4[r * k + p];
+                    let ap = a_block[r * k + p];
                     for (acc_rj, &wpj) in acc_r.iter_mut().zip(wp) {
                         *acc_rj = ap.mul_add(wpj, *acc_rj);
                     }
                 }
             }
-            for (o_r, acc_r) in o4.chunks_exact_mut(N).zip(&acc) {
+            for (o_r, acc_r) in o_block.chunks_exact_mut(N).zip(&acc) {
                 for ((o, &z), &bj) in o_r.iter_mut().zip(acc_r).zip(b) {
                     *o = z + bj;
                 }
@@ -248,6 +336,17 @@ mod tests {
             (33, 5, 4),
             (3000, 2, 64),
             (3000, 64, 2),
+            (9, 8, 8),
+            (11, 8, 6),
+            (7, 3, 12),
+            (9, 16, 16),
+            (301, 8, 8),
+            (5, 40, 6),
+            (6, 40, 8),
+            (13, 5, 13),
+            (3, 7, 10),
+            (31, 2, 7),
+            (10, 32, 15),
         ] {
             let x = pseudo_random(m, k, 1, 2.0);
             let w = pseudo_random(k, n, 2, 2.0);

@@ -38,6 +38,7 @@ mod backprop;
 mod dispatch;
 pub mod fast;
 mod gemv;
+mod lanes;
 mod layer;
 pub mod libm;
 mod matmul;

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::config::{Config, ConfigError, DatasetKind};
 use crate::experiment::{self, Points, Prepared};
-use crate::frame::{self, FrameBuilder};
+use crate::frame::{self, Confusion, FrameBuilder};
 
 /// The most epochs one `step` request may ask for.
 pub const MAX_STEP_EPOCHS: usize = 1_000_000;
@@ -99,6 +99,7 @@ pub struct Session {
     run: TrainingRun,
     imported: Option<Mlp>,
     frames: Option<FrameBuilder>,
+    confusion: Confusion,
     latest: Evaluation,
     history: Vec<(usize, Evaluation)>,
     history_every: usize,
@@ -135,6 +136,7 @@ impl Session {
         let prepared = experiment::prepare(&config, &points).map_err(invalid)?;
         let (run, latest) = start(&prepared)?;
         let frames = FrameBuilder::new(&prepared.model, &points.data, &prepared.scaler);
+        let confusion = Confusion::new(&prepared.model);
         let model = prepared.model.clone();
         let mut s = Self {
             config,
@@ -144,6 +146,7 @@ impl Session {
             run,
             imported: None,
             frames,
+            confusion,
             latest,
             history: Vec::new(),
             history_every: 1,
@@ -304,6 +307,9 @@ impl Session {
                 self.points.data.n_features()
             )));
         }
+        // The frames and the confusion matrices follow the imported network's shape.
+        self.frames = FrameBuilder::new(mlp, &self.points.data, &self.prepared.scaler);
+        self.confusion = Confusion::new(mlp);
         self.imported = Some(mlp.clone());
         Ok(())
     }
@@ -493,8 +499,8 @@ impl Session {
             "units": units,
             "weights": frame::weights(shown),
             "confusion": {
-                "train": frame::confusion(shown, &self.prepared.train, k),
-                "test": self.prepared.test.as_ref().map(|t| frame::confusion(shown, t, k)),
+                "train": self.confusion.of(shown, &self.prepared.train, k),
+                "test": self.prepared.test.as_ref().map(|t| self.confusion.of(shown, t, k)),
             },
             "imported": self.imported.is_some(),
             "error": self.error,
