@@ -10,7 +10,7 @@
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rayon::prelude::*;
 
-use crate::dispatch::{dispatched, rows_per_task, PARALLEL_MIN_WORK};
+use crate::dispatch::{dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK};
 use crate::matmul::chain_into;
 use crate::{column_sums_into, gemv, matmul_into, tanh_derivative_mul_in_place};
 
@@ -93,7 +93,7 @@ pub fn weight_gradients_into(
 fn gradient_sums(a: &[f64], d: &[f64], dw: &mut [f64], db: &mut [f64], k: usize, n: usize) {
     let m = d.len() / n;
     let work = m.saturating_mul(k * n);
-    if work < PARALLEL_MIN_WORK || rayon::current_num_threads() < 2 {
+    if !worth_splitting(work, PARALLEL_MIN_WORK) {
         if k <= 4 && n <= 4 {
             return small_gradient_sums(a, d, dw, db, k, n);
         }

@@ -52,7 +52,7 @@ mod test_util;
 
 pub use activation::{tanh_derivative_mul_in_place, tanh_in_place};
 pub use backprop::{backprop_deltas_into, softmax_delta_into, weight_gradients_into};
-pub use dispatch::has_fma_avx2;
+pub use dispatch::{has_fma_avx2, in_pool_when_worth};
 pub use layer::{affine_into, LayerActivation};
 pub use matmul::{add_row_in_place, matmul_into};
 pub use one_hidden::{

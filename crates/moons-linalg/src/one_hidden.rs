@@ -34,7 +34,7 @@
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rayon::prelude::*;
 
-use crate::dispatch::{dispatched, rows_per_task, PARALLEL_MIN_WORK};
+use crate::dispatch::{dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK};
 use crate::fast;
 use crate::gemv;
 use crate::libm;
@@ -213,8 +213,7 @@ pub fn one_hidden_gradients_into(
     // A large batch runs on two threads, each with half of the hidden units (every unit's
     // chains still over all rows in order: the same bits). Fewer than 8 units do not split
     // well; the layered kernels, which split rows, take those.
-    let threads =
-        n.saturating_mul(h * d.max(c + 2)) >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1;
+    let threads = worth_splitting(n.saturating_mul(h * d.max(c + 2)), PARALLEL_MIN_WORK);
     if threads && h < 8 {
         return false;
     }

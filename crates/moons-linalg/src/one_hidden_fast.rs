@@ -74,7 +74,7 @@
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rayon::prelude::*;
 
-use crate::dispatch::{dispatched, rows_per_task};
+use crate::dispatch::{dispatched, rows_per_task, worth_splitting};
 use crate::fast::{exp_approx, tanh_approx};
 use crate::one_hidden::{
     ForwardSlices, GradientSlices, OneHiddenParams, Params, ONE_HIDDEN_MAX_CLASSES,
@@ -180,7 +180,7 @@ pub fn one_hidden_fast_forward_into(
     // A unit weighs its d + c multiply-adds and its tanh.
     let n = x.nrows();
     let per_row = h * (d + c + 25);
-    let split = if n.saturating_mul(per_row) < FAST_PARALLEL_MIN_WORK {
+    let split = if !worth_splitting(n.saturating_mul(per_row), FAST_PARALLEL_MIN_WORK) {
         None
     } else {
         rows_per_task(n, per_row).map(|chunk| chunk.next_multiple_of(GROUP_ROWS))
@@ -260,7 +260,7 @@ pub fn one_hidden_fast_gradients_into(
     let work = n.saturating_mul(h * (d + 2 * c + 4));
     if h <= LANES_MAX_HIDDEN {
         // Whether the tree's halves run on two threads changes no bit.
-        let parallel = work >= FAST_PARALLEL_MIN_WORK && rayon::current_num_threads() > 1;
+        let parallel = worth_splitting(work, FAST_PARALLEL_MIN_WORK);
         let batch = Batch {
             x: xs,
             labels: ys,
@@ -296,7 +296,7 @@ pub fn one_hidden_fast_gradients_into(
     let mut g1c = [[[0.0f64; U]; ONE_HIDDEN_MAX_INPUTS]; MAX_CHUNKS];
     let g1c = &mut g1c[..chunks];
     let threads = rayon::current_num_threads();
-    if work >= FAST_PARALLEL_MIN_WORK && threads > 1 && chunks > 1 {
+    if worth_splitting(work, FAST_PARALLEL_MIN_WORK) && chunks > 1 {
         // Chunks of units in groups, one group per task: a unit's sums do not depend on its
         // group.
         let per_task = chunks.div_ceil(threads);

@@ -35,7 +35,7 @@
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 
-use crate::dispatch::dispatched;
+use crate::dispatch::{dispatched, worth_splitting};
 use crate::fast::{exp_approx_f32, tanh_approx};
 use crate::one_hidden::{Params, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_INPUTS};
 use crate::one_hidden_fast::{
@@ -94,8 +94,7 @@ pub fn one_hidden_fast_two_class_gradients_into(
     };
     check_labels::<2>(ys);
     // A unit weighs its multiply-adds and its tanh, as in the fast forward pass.
-    let parallel = n.saturating_mul(h * (2 * d + 30)) >= FAST_PARALLEL_MIN_WORK
-        && rayon::current_num_threads() > 1;
+    let parallel = worth_splitting(n.saturating_mul(h * (2 * d + 30)), FAST_PARALLEL_MIN_WORK);
     let batch = Batch {
         x: xs,
         labels: ys,

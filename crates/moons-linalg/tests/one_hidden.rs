@@ -123,6 +123,12 @@ fn fused_pass_declines_shapes_it_does_not_mirror() {
 
 #[test]
 fn large_batches_match_too() {
+    // From a pool thread, as a training pass runs them (outside the pool, work this size runs
+    // on the calling thread instead).
+    rayon::scope(|_| large_batches_match_in_the_pool());
+}
+
+fn large_batches_match_in_the_pool() {
     // Large enough for the forward sweep to split rows across threads and the backward sweep
     // to split the hidden units in two (or, below 8 units, to leave the batch to the threaded
     // layered kernels).

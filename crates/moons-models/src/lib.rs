@@ -59,6 +59,7 @@ mod model_file;
 mod report;
 mod saved;
 mod scaler;
+pub mod seed;
 
 pub use activation::Activation;
 pub use classifier::Classifier;

@@ -23,11 +23,11 @@
 //!   logistic regression to its optimum (see [`logreg`]).
 //!
 //! Threads: large batches, the sweep and cross-validation use rayon's global pool, and the
-//! results do not depend on the number of threads. A program that trains from its main thread
-//! should make that thread one of the pool's, as the `moons` binary does
-//! (`rayon::ThreadPoolBuilder::new().use_current_thread().build_global()`): otherwise every
-//! parallel section waits for the pool from outside, ~25 us each on a 2-core machine, which
-//! shows on batches of a few thousand rows.
+//! results do not depend on the number of threads. From a thread outside the pool (a
+//! program's main thread), small work runs on that thread and a large pass hops into the pool
+//! once ([`TrainingRun::pass`]); making the main thread one of the pool's, as the `moons`
+//! binary does (`rayon::ThreadPoolBuilder::new().use_current_thread().build_global()`), saves
+//! that hop too.
 //!
 //! ```
 //! use moons_datasets::{make_moons, stratified_split, RandomState};

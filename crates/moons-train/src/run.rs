@@ -106,7 +106,16 @@ impl TrainingRun {
 
     /// One pass over `train` (the data the run started with): in data order for full-batch
     /// runs, in a fresh `RandomState::shuffle` order for minibatch runs. Does not allocate.
+    ///
+    /// Called from a thread outside rayon's pool, a pass large enough for its kernels to split
+    /// their work runs inside the pool (`moons_linalg::in_pool_when_worth`), so that a library
+    /// user's main thread pays one hop a pass, not one per parallel section.
     pub fn pass(&mut self, model: &mut Mlp, train: &Dataset) -> Result<(), TrainError> {
+        let work = self.batch.min(self.n_samples) * model.n_parameters();
+        moons_linalg::in_pool_when_worth(work, || self.pass_here(model, train))
+    }
+
+    fn pass_here(&mut self, model: &mut Mlp, train: &Dataset) -> Result<(), TrainError> {
         debug_assert_eq!(train.n_samples(), self.n_samples);
         let pass = self.passes_done;
         let lr = self.next_learning_rate();
