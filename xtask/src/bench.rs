@@ -16,7 +16,7 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use moons_datasets::{make_moons, Dataset, RandomState};
 use moons_models::{Activation, Gradients, Mlp, Workspace};
-use moons_train::{hidden_size_sweep, Fit, SeedNetwork, SEED_HIDDEN_SIZES};
+use moons_train::{hidden_size_sweep, Fit, SeedNetwork, Trainer, SEED_HIDDEN_SIZES};
 use serde_json::Value;
 
 const W3_PASSES: usize = 3;
@@ -248,7 +248,10 @@ impl Ours {
             let data = &data;
             move || -> Result<()> {
                 let fitted = SeedNetwork {
-                    fast,
+                    trainer: Trainer {
+                        fast,
+                        ..Trainer::default()
+                    },
                     ..SeedNetwork::default()
                 }
                 .fit(data)?;
@@ -261,7 +264,10 @@ impl Ours {
 
         // W2: the seed's sweep (no loss lines, accuracy per width).
         let base = SeedNetwork {
-            report_every: 20_000,
+            trainer: Trainer {
+                report_every: 20_000,
+                ..Trainer::default()
+            },
             ..SeedNetwork::default()
         };
         let mut sequential = Vec::new();
@@ -288,10 +294,8 @@ impl Ours {
                 .iter()
                 .zip(&parallel)
                 .all(|(a, b)| a.model == b.model && a.train_accuracy == b.train_accuracy);
-        let fast_base = SeedNetwork {
-            fast: true,
-            ..base.clone()
-        };
+        let mut fast_base = base.clone();
+        fast_base.trainer.fast = true;
         let w2_fast = timed(|| {
             std::hint::black_box(hidden_size_sweep(&data, &SEED_HIDDEN_SIZES, &fast_base)?);
             Ok(())

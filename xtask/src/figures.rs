@@ -13,7 +13,7 @@ use moons_datasets::{make_moons, Dataset, RandomState};
 use moons_models::Classifier;
 use moons_train::{
     hidden_size_sweep, with_separate_run, Fit, FittedNetwork, LogisticRegressionCv, SeedNetwork,
-    SEED_HIDDEN_SIZES,
+    Trainer, SEED_HIDDEN_SIZES,
 };
 use moons_viz::tutorial;
 
@@ -110,7 +110,10 @@ impl SeedRuns {
         // Recording the loss every pass only adds loss evaluations, so this run's model is the
         // sweep's H = 3 model bit for bit and the sweep need not train it again.
         let per_pass = SeedNetwork {
-            report_every: 1,
+            trainer: Trainer {
+                report_every: 1,
+                ..Trainer::default()
+            },
             ..SeedNetwork::default()
         };
         let others: Vec<usize> = SEED_HIDDEN_SIZES

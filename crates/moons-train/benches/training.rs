@@ -8,7 +8,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use moons_datasets::{make_moons, Dataset, RandomState};
 use moons_models::{Activation, Gradients, Mlp, Workspace};
-use moons_train::{Fit, SeedNetwork};
+use moons_train::{Fit, SeedNetwork, Trainer};
 
 fn moons(n: usize) -> Dataset {
     make_moons(n, 0.2, true, &mut RandomState::new(0)).expect("valid parameters")
@@ -57,7 +57,10 @@ fn sweep(c: &mut Criterion) {
             [1, 2, 3, 4, 5, 20, 50].map(|hidden| {
                 let params = SeedNetwork {
                     hidden,
-                    report_every: 20_000,
+                    trainer: Trainer {
+                        report_every: 20_000,
+                        ..Trainer::default()
+                    },
                     ..SeedNetwork::default()
                 };
                 black_box(params.fit(&data).expect("trains").train_accuracy)

@@ -19,8 +19,8 @@ pub struct History {
     /// The loss after each of the last [`TAIL_PASSES`] passes, to tell convergence from
     /// oscillation.
     pub tail: Vec<Report>,
-    /// The held-out evaluations of a [`Trainer`](crate::Trainer) run, one per logged pass
-    /// (empty for [`GradientDescent`](crate::GradientDescent)).
+    /// The evaluations of a [`Trainer`](crate::Trainer) run: one per logged pass, then the last
+    /// pass's when it was not logged; with held-out scores when there is a held-out set.
     pub evaluations: Vec<Evaluation>,
     /// Set when early stopping ended the run.
     pub early_stop: Option<EarlyStop>,

@@ -10,9 +10,10 @@
 //! model.
 //!
 //! - The seed: [`SeedNetwork`] is `build_model(nn_hdim)` (initialisation and training in one
-//!   parameter set), run by [`GradientDescent`], full-batch descent on the summed gradient;
-//!   it reproduces numpy's loss table bit for bit. [`hidden_size_sweep`] is the seed's last
-//!   experiment, the widths trained in parallel.
+//!   parameter set: the hidden width, the initialisation seed and a [`Trainer`], by default
+//!   the seed's full-batch descent on the summed gradient); it reproduces numpy's loss table
+//!   bit for bit. [`hidden_size_sweep`] is the seed's last experiment, the widths trained in
+//!   parallel.
 //! - Beyond the seed: [`Trainer`] takes any [`Optimizer`] (GD, SGD with momentum, Adam),
 //!   [`LrSchedule`], batch size and [`GradientConvention`], evaluates on a held-out set and
 //!   stops early; `Trainer::default()` is again the seed's run, bit for bit.
@@ -36,7 +37,10 @@
 //!
 //! // The seed's run, cut to 2000 passes: the same numbers numpy prints.
 //! let data = make_moons(200, 0.20, true, &mut RandomState::new(0))?;
-//! let seed = SeedNetwork { passes: 2000, ..SeedNetwork::default() };
+//! let seed = SeedNetwork {
+//!     trainer: Trainer { passes: 2000, ..Trainer::default() },
+//!     ..SeedNetwork::default()
+//! };
 //! let fitted = seed.fit(&data)?;
 //! let reports = &fitted.history.reports;
 //! let table: Vec<String> = reports.iter().map(|r| format!("{:.6}", r.loss)).collect();
@@ -60,7 +64,6 @@
 
 mod error;
 mod fit;
-mod gd;
 mod history;
 pub mod logreg;
 mod optimizer;
@@ -72,8 +75,7 @@ pub mod sweep;
 mod trainer;
 
 pub use error::TrainError;
-pub use fit::Fit;
-pub use gd::{accuracy, GradientDescent};
+pub use fit::{accuracy, Fit};
 pub use history::{EarlyStop, Evaluation, History, Report, TAIL_PASSES};
 pub use logreg::{
     Cs, FittedLogistic, FittedLogisticCv, LogisticRegressionCv, LogisticRegressionParams,

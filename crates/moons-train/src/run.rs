@@ -42,10 +42,10 @@ impl TrainingRun {
         test: Option<&Dataset>,
     ) -> Result<Self, TrainError> {
         trainer.validate()?;
-        crate::gd::check_fit(model, train)?;
+        crate::fit::check_fit(model, train)?;
         let test = test.filter(|t| t.n_samples() > 0);
         if let Some(t) = test {
-            crate::gd::check_fit(model, t)?;
+            crate::fit::check_fit(model, t)?;
         }
         let n = train.n_samples();
         let batch = trainer.effective_batch_size(n);

@@ -4,43 +4,35 @@ use moons_datasets::{Dataset, RandomState};
 use moons_models::{Activation, Mlp};
 
 use crate::error::invalid;
-use crate::{accuracy, Fit, GradientDescent, History, Report, TrainError};
+use crate::{accuracy, Fit, History, Report, TrainError, Trainer};
 
 /// The widest hidden layer the CLI and library accept.
 pub const MAX_HIDDEN: usize = 100_000;
 
 /// `build_model(nn_hdim)` from the seed: a `2 → H (tanh) → C (softmax)` network initialised
-/// from `np.random.seed(init_seed)` and trained by full-batch gradient descent.
+/// from `np.random.seed(init_seed)` and trained by its [`Trainer`].
+///
+/// The default is the seed's run: `H = 3`, seed 0 and [`Trainer::default()`] (full-batch
+/// gradient descent on the summed gradient, `lr = λ = 0.01`, 20000 passes, a report every
+/// 1000), which reproduces numpy's loss table bit for bit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeedNetwork {
     /// Hidden layer width `H` (the seed's `nn_hdim`).
     pub hidden: usize,
     /// Seed of the initialisation stream (the seed re-seeds with 0 in every build).
     pub init_seed: u32,
-    /// The seed's learning rate.
-    pub learning_rate: f64,
-    /// The seed's L2 strength.
-    pub reg_lambda: f64,
-    /// Number of passes.
-    pub passes: usize,
-    /// Report the loss every this many passes.
-    pub report_every: usize,
-    /// Opt-in fast mode ([`GradientDescent::fast`]): approximate `tanh`/`exp`, not numpy's bits.
-    pub fast: bool,
+    /// How the network is trained: learning rate, L2 strength, passes, report interval, fast
+    /// mode and the rest; no held-out set is used.
+    pub trainer: Trainer,
 }
 
 impl Default for SeedNetwork {
-    /// The seed's run: `H = 3`, seed 0, `lr = λ = 0.01`, 20000 passes, a report every 1000.
+    /// The seed's run: `H = 3`, seed 0, [`Trainer::default()`].
     fn default() -> Self {
-        let gd = GradientDescent::default();
         Self {
             hidden: 3,
             init_seed: 0,
-            learning_rate: gd.learning_rate,
-            reg_lambda: gd.reg_lambda,
-            passes: gd.passes,
-            report_every: gd.report_every,
-            fast: gd.fast,
+            trainer: Trainer::default(),
         }
     }
 }
@@ -57,17 +49,6 @@ pub struct FittedNetwork {
 }
 
 impl SeedNetwork {
-    /// The gradient-descent part of these parameters.
-    pub fn gradient_descent(&self) -> GradientDescent {
-        GradientDescent {
-            learning_rate: self.learning_rate,
-            reg_lambda: self.reg_lambda,
-            passes: self.passes,
-            report_every: self.report_every,
-            fast: self.fast,
-        }
-    }
-
     /// Checks every parameter.
     pub fn validate(&self) -> Result<(), TrainError> {
         if self.hidden == 0 || self.hidden > MAX_HIDDEN {
@@ -77,7 +58,7 @@ impl SeedNetwork {
                 format!("an integer from 1 to {MAX_HIDDEN}"),
             ));
         }
-        self.gradient_descent().validate()
+        self.trainer.validate()
     }
 
     /// The untrained network for `data`: the seed's initialisation.
@@ -92,15 +73,22 @@ impl SeedNetwork {
         )
     }
 
-    /// Trains with a callback for each loss report.
+    /// Validates, initialises and trains on all of `data` ([`Trainer::train`] without a
+    /// held-out set), calling `on_report` for every loss report as it happens (the seed prints
+    /// there).
     pub fn fit_with(
         &self,
         data: &Dataset,
-        on_report: impl FnMut(&Report),
+        mut on_report: impl FnMut(&Report),
     ) -> Result<FittedNetwork, TrainError> {
         self.validate()?;
         let mut model = self.init(data);
-        let history = self.gradient_descent().train(&mut model, data, on_report)?;
+        let history = self.trainer.train(&mut model, data, None, |e| {
+            on_report(&Report {
+                pass: e.pass,
+                loss: e.train_loss,
+            })
+        })?;
         let train_accuracy = accuracy(&model, data);
         Ok(FittedNetwork {
             model,

@@ -19,10 +19,13 @@ pub const SEED_HIDDEN_SIZES: [usize; 7] = [1, 2, 3, 4, 5, 20, 50];
 ///
 /// ```
 /// use moons_datasets::{make_moons, RandomState};
-/// use moons_train::{hidden_size_sweep, SeedNetwork};
+/// use moons_train::{hidden_size_sweep, SeedNetwork, Trainer};
 ///
 /// let data = make_moons(200, 0.20, true, &mut RandomState::new(0))?;
-/// let base = SeedNetwork { passes: 500, ..SeedNetwork::default() };
+/// let base = SeedNetwork {
+///     trainer: Trainer { passes: 500, ..Trainer::default() },
+///     ..SeedNetwork::default()
+/// };
 /// let runs = hidden_size_sweep(&data, &[1, 3], &base)?;
 /// assert_eq!(runs[1].model.layers[0].outputs(), 3);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -42,10 +45,13 @@ pub fn hidden_size_sweep(
 ///
 /// ```
 /// use moons_datasets::{make_moons, RandomState};
-/// use moons_train::{hidden_size_sweep, with_separate_run, Fit, SeedNetwork};
+/// use moons_train::{hidden_size_sweep, with_separate_run, Fit, SeedNetwork, Trainer};
 ///
 /// let data = make_moons(200, 0.20, true, &mut RandomState::new(0))?;
-/// let base = SeedNetwork { passes: 200, ..SeedNetwork::default() };
+/// let base = SeedNetwork {
+///     trainer: Trainer { passes: 200, ..Trainer::default() },
+///     ..SeedNetwork::default()
+/// };
 /// let run = SeedNetwork { hidden: 3, ..base.clone() }.fit(&data)?;
 /// let others = hidden_size_sweep(&data, &[1, 5], &base)?;
 /// let runs = with_separate_run(&[1, 3, 5], 3, &run, others).expect("a run per width");
@@ -119,6 +125,7 @@ pub fn hidden_size_sweep_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Trainer;
     use moons_datasets::{make_moons, RandomState};
 
     fn data() -> Dataset {
@@ -129,8 +136,11 @@ mod tests {
     fn parallel_results_equal_sequential_ones_bit_for_bit() {
         let data = data();
         let base = SeedNetwork {
-            passes: 300,
-            report_every: 50,
+            trainer: Trainer {
+                passes: 300,
+                report_every: 50,
+                ..Trainer::default()
+            },
             ..SeedNetwork::default()
         };
         let sizes = [5, 1, 3, 2];

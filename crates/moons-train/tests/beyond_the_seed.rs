@@ -5,31 +5,26 @@ use moons_datasets::{
     make_blobs, make_circles, make_moons, make_spirals, stratified_split, Dataset, RandomState,
 };
 use moons_models::{Activation, Classifier, Init, Mlp};
-use moons_train::{accuracy, GradientDescent, LrSchedule, Optimizer, SeedNetwork, Trainer};
+use moons_train::{accuracy, Fit, LrSchedule, Optimizer, SeedNetwork, Trainer};
 
 #[test]
-fn default_trainer_is_the_seeds_gradient_descent_bit_for_bit() {
+fn seed_network_trains_as_the_default_trainer_bit_for_bit() {
     let data = make_moons(200, 0.2, true, &mut RandomState::new(0)).unwrap();
     let passes = 3001;
-    let seed = SeedNetwork {
-        passes,
-        ..SeedNetwork::default()
-    };
-    let mut a = seed.init(&data);
-    let mut b = a.clone();
-    let gd = GradientDescent {
-        passes,
-        ..GradientDescent::default()
-    };
-    let ha = gd.train(&mut a, &data, |_| {}).unwrap();
     let trainer = Trainer {
         passes,
         ..Trainer::default()
     };
+    let seed = SeedNetwork {
+        trainer: trainer.clone(),
+        ..SeedNetwork::default()
+    };
+    let fitted = seed.fit(&data).unwrap();
+    let mut b = seed.init(&data);
     let hb = trainer.train(&mut b, &data, None, |_| {}).unwrap();
-    assert_eq!(a, b);
-    assert_eq!(ha.reports, hb.reports);
-    assert_eq!(ha.tail, hb.tail);
+    assert_eq!(fitted.model, b);
+    assert_eq!(fitted.history.reports, hb.reports);
+    assert_eq!(fitted.history.tail, hb.tail);
     // Passes 0, 1000, 2000, 3000 reported, and the last pass (3000) is one of them.
     assert_eq!(hb.evaluations.len(), hb.reports.len());
     assert_eq!(hb.evaluations.last().map(|e| e.pass), Some(passes - 1));

@@ -8,7 +8,7 @@
 //! probabilities in single precision: their weights drift about five times further.)
 
 use moons_datasets::{make_moons, RandomState};
-use moons_train::{Fit, SeedNetwork};
+use moons_train::{Fit, SeedNetwork, Trainer};
 
 /// Largest relative difference of a reported loss (worst measured: 1.9e-7).
 const LOSS_REL: f64 = 2e-6;
@@ -23,14 +23,15 @@ fn fast_mode_tracks_the_exact_path_on_converging_runs() {
     for (hidden, passes) in [(5, 20_000), (20, 5_000), (3, 1_000)] {
         let exact = SeedNetwork {
             hidden,
-            passes,
-            report_every: 500,
+            trainer: Trainer {
+                passes,
+                report_every: 500,
+                ..Trainer::default()
+            },
             ..SeedNetwork::default()
         };
-        let fast = SeedNetwork {
-            fast: true,
-            ..exact.clone()
-        };
+        let mut fast = exact.clone();
+        fast.trainer.fast = true;
         let (e, f) = (exact.fit(&data).unwrap(), fast.fit(&data).unwrap());
         assert_eq!(e.train_accuracy, f.train_accuracy, "H={hidden}: accuracy");
         assert_eq!(e.history.reports.len(), f.history.reports.len());

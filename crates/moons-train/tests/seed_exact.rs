@@ -6,7 +6,7 @@ mod common;
 use common::fixture;
 
 use moons_datasets::{make_moons, Dataset, RandomState};
-use moons_train::{Fit, FittedNetwork, SeedNetwork};
+use moons_train::{Fit, FittedNetwork, SeedNetwork, Trainer};
 use ndarray::{Array1, Array2};
 use serde_json::Value;
 
@@ -148,11 +148,13 @@ fn check_training_case(fx: &Value, case: &Value) {
         let params = SeedNetwork {
             hidden,
             init_seed: case["init_seed"].as_u64().unwrap() as u32,
-            learning_rate: f64_of(&fx["epsilon"]),
-            reg_lambda: f64_of(&fx["reg_lambda"]),
-            passes,
-            report_every: every,
-            ..SeedNetwork::default()
+            trainer: Trainer {
+                learning_rate: f64_of(&fx["epsilon"]),
+                reg_lambda: f64_of(&fx["reg_lambda"]),
+                passes,
+                report_every: every,
+                ..Trainer::default()
+            },
         };
         let fitted = params.fit(&data).expect("training succeeds");
         let expected = &case["ctanh"];
@@ -263,9 +265,11 @@ fn check_sweep_case(fx: &Value, data: &Dataset, passes: usize, case: &Value) {
         let params = SeedNetwork {
             hidden,
             init_seed: fx["init_seed"].as_u64().unwrap() as u32,
-            passes,
-            report_every: passes,
-            ..SeedNetwork::default()
+            trainer: Trainer {
+                passes,
+                report_every: passes,
+                ..Trainer::default()
+            },
         };
         let fitted = params.fit(data).expect("training succeeds");
         let what = format!("sweep H={hidden}");
@@ -297,9 +301,11 @@ fn seed_per_pass_losses_are_bit_exact() {
     let params = SeedNetwork {
         hidden: usize_of(&fx["hidden"]),
         init_seed: fx["init_seed"].as_u64().unwrap() as u32,
-        passes: PASSES,
-        report_every: 1,
-        ..SeedNetwork::default()
+        trainer: Trainer {
+            passes: PASSES,
+            report_every: 1,
+            ..Trainer::default()
+        },
     };
     let fitted = params.fit(&data).expect("training succeeds");
     let ours: Vec<f64> = fitted.history.reports.iter().map(|r| r.loss).collect();

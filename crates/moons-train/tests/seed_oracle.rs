@@ -10,7 +10,7 @@ use common::fixture;
 use moons_datasets::{make_moons, Dataset, RandomState};
 use moons_models::seed::SeedModel;
 use moons_models::{Gradients, Layer, Mlp, Workspace};
-use moons_train::{Fit, SeedNetwork};
+use moons_train::{Fit, SeedNetwork, Trainer};
 
 fn seed_data() -> Dataset {
     make_moons(200, 0.2, true, &mut RandomState::new(0)).unwrap()
@@ -59,7 +59,10 @@ fn the_exact_kernels_give_the_plain_seeds_weights_bit_for_bit() {
         plain.train(data.x(), data.y(), 0.01, 0.01, passes);
         let fitted = SeedNetwork {
             hidden,
-            passes,
+            trainer: Trainer {
+                passes,
+                ..Trainer::default()
+            },
             ..SeedNetwork::default()
         }
         .fit(&data)

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use moons_datasets::Dataset;
 use moons_models::Classifier;
-use moons_train::{hidden_size_sweep_with, FittedNetwork, SeedNetwork};
+use moons_train::{hidden_size_sweep_with, FittedNetwork, SeedNetwork, Trainer};
 use serde::Serialize;
 
 use crate::args::SweepArgs;
@@ -23,9 +23,12 @@ pub fn run(args: &SweepArgs) -> Result<()> {
     let data = super::load_file_or_moons(args.data_file.as_deref(), &args.data)?;
     let base = SeedNetwork {
         init_seed: args.data.seed,
-        learning_rate: args.lr,
-        reg_lambda: args.reg,
-        passes: args.passes,
+        trainer: Trainer {
+            learning_rate: args.lr,
+            reg_lambda: args.reg,
+            passes: args.passes,
+            ..Trainer::default()
+        },
         ..SeedNetwork::default()
     };
     let mut outputs = crate::output::prepare_given(

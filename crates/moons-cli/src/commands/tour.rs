@@ -8,7 +8,7 @@ use moons_datasets::Dataset;
 use moons_models::Classifier;
 use moons_train::{
     hidden_size_sweep, with_separate_run, Fit, FittedNetwork, LogisticRegressionCv, SeedNetwork,
-    SEED_HIDDEN_SIZES,
+    Trainer, SEED_HIDDEN_SIZES,
 };
 use moons_viz::tutorial;
 
@@ -146,10 +146,13 @@ fn logistic_regression(data: &Dataset, path: &Path) -> Result<()> {
 /// table prints every 1000 passes as the seed's does.
 fn seed_network(data: &Dataset) -> Result<FittedNetwork> {
     let params = SeedNetwork {
-        report_every: 1,
+        trainer: Trainer {
+            report_every: 1,
+            ..Trainer::default()
+        },
         ..SeedNetwork::default()
     };
-    let print_every = SeedNetwork::default().report_every;
+    let print_every = SeedNetwork::default().trainer.report_every;
     let mut printing = Ok(());
     let fitted = params.fit_with(data, |r| {
         if r.pass % print_every == 0 && printing.is_ok() {
