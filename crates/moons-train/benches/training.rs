@@ -37,7 +37,8 @@ fn one_pass(c: &mut Criterion, name: &str, n: usize, hidden: usize, fast: bool) 
 fn passes(c: &mut Criterion) {
     one_pass(c, "W1 pass (N=200, H=3)", 200, 3, false);
     one_pass(c, "W1 pass fast (N=200, H=3)", 200, 3, true);
-    let mut slow = Criterion::default().sample_size(10);
+    // `configure_from_args`, so that a name filter and `--profile-time` reach these too.
+    let mut slow = Criterion::default().configure_from_args().sample_size(10);
     one_pass(&mut slow, "W3 pass (N=100000, H=64)", 100_000, 64, false);
     one_pass(
         &mut slow,
