@@ -14,8 +14,8 @@
 //! correctly rounded operations:
 //!
 //! - `z1[h]`: a fused multiply-add chain over the inputs starting from `0.0`, then `+ b1[h]`
-//!   as its own rounding; `a1 = tanh(z1)` (the C library's, as [`crate::libm::tanh`] computes it, or
-//!   `fast::tanh_approx`);
+//!   as its own rounding; `a1 = tanh(z1)` (the C library's, as [`crate::libm::tanh`] computes
+//!   it);
 //! - `z2[c]`: the same chain over the hidden units, then `+ b2[c]`;
 //! - softmax with the shift rule of [`crate::softmax_rows_into`] and its sum `0 + (((0 + e0) +
 //!   e1) + ...)` (numpy's pairwise sum of fewer than eight values);
@@ -35,7 +35,6 @@ use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::dispatch::{dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK};
-use crate::fast;
 use crate::gemv;
 use crate::libm;
 use crate::softmax::row_shift;
@@ -143,17 +142,16 @@ fn fused_shape(
 }
 
 /// The forward pass of a one-hidden-layer tanh network over the rows of `x`: `hidden = f(x W1
-/// + b1)`, `logits = hidden W2 + b2`, `probs = softmax(logits)`, with `f` the C library's
-/// `tanh` and `exp` (or, with `fast`, [`fast::tanh_approx`] and [`fast::exp_approx`]).
+/// + b1)`, `logits = hidden W2 + b2`, `probs = softmax(logits)`, with the C library's `tanh`
+/// and `exp` (the fast mode has its own kernel, [`crate::one_hidden_fast_forward_into`]).
 ///
 /// Returns `false`, leaving the outputs untouched, unless the shapes qualify (see the module
 /// documentation; `hidden`, `logits` and `probs` must be row-major `N x H`, `N x C`, `N x C`).
 /// When it returns `true` the outputs equal, bit for bit, [`crate::affine_into`] for both
-/// layers followed by [`crate::softmax_rows_into`] (or their fast-mode counterparts).
+/// layers followed by [`crate::softmax_rows_into`].
 pub fn one_hidden_forward_into(
     x: ArrayView2<'_, f64>,
     net: OneHiddenParams<'_>,
-    fast: bool,
     mut hidden: ArrayViewMut2<'_, f64>,
     mut logits: ArrayViewMut2<'_, f64>,
     mut probs: ArrayViewMut2<'_, f64>,
@@ -169,7 +167,7 @@ pub fn one_hidden_forward_into(
     // d multiply-adds plus ~32 for the activation).
     let split = rows_per_task(x.nrows(), h * (d + 32));
     out.run((d, h, c), split, |xs, hs, zs, ps| {
-        forward_rows(xs, p, hs, zs, ps, d, c, fast)
+        forward_rows(xs, p, hs, zs, ps, d, c)
     });
     true
 }
@@ -511,7 +509,6 @@ fn forward_rows(
     probs: &mut [f64],
     d: usize,
     c: usize,
-    fast: bool,
 ) {
     let h = p.b1.len();
     by_shape!(
@@ -519,7 +516,7 @@ fn forward_rows(
         d,
         h,
         c,
-        (x, p.w1, p.b1, p.w2, p.b2, hidden, logits, probs, fast)
+        (x, p.w1, p.b1, p.w2, p.b2, hidden, logits, probs)
     )
 }
 
@@ -536,7 +533,6 @@ dispatched! {
         hidden: &mut [f64],
         logits: &mut [f64],
         probs: &mut [f64],
-        fast: bool,
     ) {
         let h = b1.len();
         let w1s: [&[f64]; D] = std::array::from_fn(|i| &w1[i * h..i * h + h]);
@@ -571,13 +567,7 @@ dispatched! {
                 }
             }
             // a1 = tanh(z1), over the block's rows where they are contiguous (no padding lanes).
-            if fast {
-                for v in h_b.iter_mut() {
-                    *v = fast::tanh_approx(*v);
-                }
-            } else {
-                libm::tanh_slice(h_b);
-            }
+            libm::tanh_slice(h_b);
             // z2 = a1 W2 + b2: per class a chain over the h units (not the padding) from 0,
             // then the bias.
             let mut z = [[0.0f64; C]; BLOCK];
@@ -600,13 +590,7 @@ dispatched! {
                     e_r[k] = z_r[k] - shift;
                 }
             }
-            if fast {
-                for v in e.as_flattened_mut() {
-                    *v = fast::exp_approx(*v);
-                }
-            } else {
-                libm::exp_slice(e[..rows].as_flattened_mut());
-            }
+            libm::exp_slice(e[..rows].as_flattened_mut());
             for (e_r, p_r) in e.iter().zip(p_b.chunks_exact_mut(C)) {
                 let mut total = 0.0f64;
                 for &v in e_r {

@@ -109,13 +109,12 @@ impl Mlp {
                 }
             }
         }
-        // One small tanh hidden layer: the fused sweep (same bits as the layers below), when the
-        // shapes qualify.
-        if let Some(net) = self.one_hidden_tanh_exact() {
+        // One small tanh hidden layer, exact mode: the fused sweep (same bits as the layers
+        // below), when the shapes qualify. (Every shape it takes, the fast kernel above takes.)
+        if let Some(net) = self.one_hidden_tanh_exact().filter(|_| !ws.fast) {
             if one_hidden_forward_into(
                 x,
                 net,
-                ws.fast,
                 rows_mut(&mut ws.hidden[0], n),
                 rows_mut(&mut ws.logits, n),
                 rows_mut(&mut ws.probs, n),
