@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use moons_linalg::{
     affine_into, backprop_deltas_into, one_hidden_fast_forward_into,
     one_hidden_fast_gradients_into, one_hidden_fast_two_class_gradients_into, softmax_rows_into,
-    weight_gradients_into, LayerActivation, OneHiddenParams,
+    weight_gradients_into, GradOut, LayerActivation, OneHiddenParams,
 };
 use ndarray::{Array1, Array2};
 
@@ -110,10 +110,12 @@ fn fast_pass(c: &mut Criterion) {
                 net(),
                 a1.view(),
                 p.view(),
-                dw1.view_mut(),
-                db1.view_mut(),
-                dw2.view_mut(),
-                db2.view_mut(),
+                GradOut {
+                    dw1: dw1.view_mut(),
+                    db1: db1.view_mut(),
+                    dw2: dw2.view_mut(),
+                    db2: db2.view_mut(),
+                },
             )
         })
     });
@@ -123,10 +125,12 @@ fn fast_pass(c: &mut Criterion) {
                 x.view(),
                 labels.view(),
                 net(),
-                dw1.view_mut(),
-                db1.view_mut(),
-                dw2.view_mut(),
-                db2.view_mut(),
+                GradOut {
+                    dw1: dw1.view_mut(),
+                    db1: db1.view_mut(),
+                    dw2: dw2.view_mut(),
+                    db2: db2.view_mut(),
+                },
             )
         })
     });

@@ -114,6 +114,32 @@ pub struct OneHiddenParams<'a> {
     pub b2: ArrayView1<'a, f64>,
 }
 
+/// Where a one-hidden-layer gradient kernel writes: `dW1` (`D x H`), `db1` (`H`), `dW2`
+/// (`H x C`), `db2` (`C`).
+#[derive(Debug)]
+pub struct GradOut<'a> {
+    /// `dW1 = Xᵀ δ2`.
+    pub dw1: ArrayViewMut2<'a, f64>,
+    /// `db1 = Σ_n δ2`.
+    pub db1: ArrayViewMut1<'a, f64>,
+    /// `dW2 = hiddenᵀ δ3`.
+    pub dw2: ArrayViewMut2<'a, f64>,
+    /// `db2 = Σ_n δ3`.
+    pub db2: ArrayViewMut1<'a, f64>,
+}
+
+impl GradOut<'_> {
+    /// The same outputs, borrowed again (to try one kernel, then another).
+    pub fn reborrow(&mut self) -> GradOut<'_> {
+        GradOut {
+            dw1: self.dw1.view_mut(),
+            db1: self.db1.view_mut(),
+            dw2: self.dw2.view_mut(),
+            db2: self.db2.view_mut(),
+        }
+    }
+}
+
 /// `(D, H, C)` when the fused kernels compute exactly what the layered ones do for a batch
 /// `x` of these parameters: small widths, `H ≥ 2` and `C ≥ 2` (a one-unit layer is a `dgemv`
 /// product in numpy, mirrored in `gemv.rs`), at least two rows, and row-major storage.
@@ -187,18 +213,20 @@ pub fn one_hidden_forward_into(
 ///
 /// # Panics
 /// If a label is not a class.
-#[allow(clippy::too_many_arguments)]
 pub fn one_hidden_gradients_into(
     x: ArrayView2<'_, f64>,
     labels: ArrayView1<'_, usize>,
     net: OneHiddenParams<'_>,
     hidden: ArrayView2<'_, f64>,
     probs: ArrayView2<'_, f64>,
-    mut dw1: ArrayViewMut2<'_, f64>,
-    mut db1: ArrayViewMut1<'_, f64>,
-    mut dw2: ArrayViewMut2<'_, f64>,
-    mut db2: ArrayViewMut1<'_, f64>,
+    out: GradOut<'_>,
 ) -> bool {
+    let GradOut {
+        mut dw1,
+        mut db1,
+        mut dw2,
+        mut db2,
+    } = out;
     let Some((d, h, c)) = fused_shape(&x, &net) else {
         return false;
     };

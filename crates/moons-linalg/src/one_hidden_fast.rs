@@ -71,13 +71,13 @@
 // class; written as iterator chains they would say less and vectorise no better.
 #![allow(clippy::needless_range_loop)]
 
-use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
 use crate::dispatch::{dispatched, rows_per_task, worth_splitting};
 use crate::fast::{exp_approx, tanh_approx};
 use crate::one_hidden::{
-    ForwardSlices, GradientSlices, OneHiddenParams, Params, ONE_HIDDEN_MAX_CLASSES,
+    ForwardSlices, GradOut, GradientSlices, OneHiddenParams, Params, ONE_HIDDEN_MAX_CLASSES,
     ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
 };
 
@@ -203,17 +203,13 @@ pub fn one_hidden_fast_forward_into(
 ///
 /// # Panics
 /// If a label is not a class.
-#[allow(clippy::too_many_arguments)]
 pub fn one_hidden_fast_gradients_into(
     x: ArrayView2<'_, f64>,
     labels: ArrayView1<'_, usize>,
     net: OneHiddenParams<'_>,
     hidden: ArrayView2<'_, f64>,
     probs: ArrayView2<'_, f64>,
-    mut dw1: ArrayViewMut2<'_, f64>,
-    mut db1: ArrayViewMut1<'_, f64>,
-    mut dw2: ArrayViewMut2<'_, f64>,
-    mut db2: ArrayViewMut1<'_, f64>,
+    mut out: GradOut<'_>,
 ) -> bool {
     let Some((d, h, c, p)) = fast_shape(&x, &net) else {
         return false;
@@ -222,21 +218,17 @@ pub fn one_hidden_fast_gradients_into(
     // the units between two threads on large batches). Its sums are deterministic too, and
     // from 8 units whether it takes a call does not depend on the thread count.
     if h >= EXACT_GRADIENTS_MIN_HIDDEN
-        && crate::one_hidden_gradients_into(
-            x,
-            labels,
-            net,
-            hidden,
-            probs,
-            dw1.view_mut(),
-            db1.view_mut(),
-            dw2.view_mut(),
-            db2.view_mut(),
-        )
+        && crate::one_hidden_gradients_into(x, labels, net, hidden, probs, out.reborrow())
     {
         return true;
     }
     let n = x.nrows();
+    let GradOut {
+        mut dw1,
+        mut db1,
+        mut dw2,
+        mut db2,
+    } = out;
     let Some(GradientSlices {
         x: xs,
         labels: ys,

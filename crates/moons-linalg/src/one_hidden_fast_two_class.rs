@@ -33,7 +33,7 @@
 // Lane loops index several arrays by the same lane or unit.
 #![allow(clippy::needless_range_loop)]
 
-use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use ndarray::{ArrayView1, ArrayView2};
 
 use crate::dispatch::{dispatched, worth_splitting};
 use crate::fast::{exp_approx_f32, tanh_approx};
@@ -57,16 +57,18 @@ const R: usize = 8;
 ///
 /// # Panics
 /// If a label is not 0 or 1.
-#[allow(clippy::too_many_arguments)]
 pub fn one_hidden_fast_two_class_gradients_into(
     x: ArrayView2<'_, f64>,
     labels: ArrayView1<'_, usize>,
     net: crate::OneHiddenParams<'_>,
-    mut dw1: ArrayViewMut2<'_, f64>,
-    mut db1: ArrayViewMut1<'_, f64>,
-    mut dw2: ArrayViewMut2<'_, f64>,
-    mut db2: ArrayViewMut1<'_, f64>,
+    out: crate::GradOut<'_>,
 ) -> bool {
+    let crate::GradOut {
+        mut dw1,
+        mut db1,
+        mut dw2,
+        mut db2,
+    } = out;
     let Some((d, h, c, p)) = fast_shape(&x, &net) else {
         return false;
     };

@@ -19,18 +19,9 @@ fn fused(x: &Array2<f64>, y: &Array1<usize>, net: OneHiddenParams<'_>) -> (bool,
         out.logits.view_mut(),
         out.probs.view_mut(),
     );
-    let backward = forward
-        && one_hidden_gradients_into(
-            x.view(),
-            y.view(),
-            net,
-            out.hidden.view(),
-            out.probs.view(),
-            out.dw1.view_mut(),
-            out.db1.view_mut(),
-            out.dw2.view_mut(),
-            out.db2.view_mut(),
-        );
+    let (hidden, probs, grads) = out.forward_and_grads();
+    let backward =
+        forward && one_hidden_gradients_into(x.view(), y.view(), net, hidden, probs, grads);
     (forward, backward, out)
 }
 

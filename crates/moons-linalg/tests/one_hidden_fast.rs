@@ -55,16 +55,14 @@ fn fast(case: &Case) -> Pass {
         out.logits.view_mut(),
         out.probs.view_mut(),
     ));
+    let (hidden, probs, grads) = out.forward_and_grads();
     assert!(one_hidden_fast_gradients_into(
         case.x.view(),
         case.y.view(),
         net,
-        out.hidden.view(),
-        out.probs.view(),
-        out.dw1.view_mut(),
-        out.db1.view_mut(),
-        out.dw2.view_mut(),
-        out.db2.view_mut(),
+        hidden,
+        probs,
+        grads,
     ));
     out
 }
@@ -255,16 +253,14 @@ fn fast_pass_declines_what_it_does_not_take() {
             out.logits.view_mut(),
             out.probs.view_mut(),
         ));
+        let (hidden, probs, grads) = out.forward_and_grads();
         assert!(!one_hidden_fast_gradients_into(
             case.x.view(),
             case.y.view(),
             case.net(),
-            out.hidden.view(),
-            out.probs.view(),
-            out.dw1.view_mut(),
-            out.db1.view_mut(),
-            out.dw2.view_mut(),
-            out.db2.view_mut(),
+            hidden,
+            probs,
+            grads,
         ));
         assert!(out.bits().iter().all(|&b| f64::from_bits(b).is_nan()));
     }

@@ -20,7 +20,7 @@
 //!   so its error scales with `M`, not with `|g|`.
 
 use moons_linalg::fast::{EXP_F32_MAX_REL_ERROR, TANH_MAX_ABS_ERROR};
-use moons_linalg::one_hidden_fast_two_class_gradients_into;
+use moons_linalg::{one_hidden_fast_two_class_gradients_into, GradOut};
 use ndarray::{Array1, Array2, ShapeBuilder};
 
 mod common;
@@ -36,16 +36,8 @@ const GRADIENT_ROUNDING: f64 = 1e-13;
 fn fused(case: &Case) -> Option<Pass> {
     let (n, d, h, c) = case.dims();
     let mut out = Pass::new(n, d, h, c);
-    one_hidden_fast_two_class_gradients_into(
-        case.x.view(),
-        case.y.view(),
-        case.net(),
-        out.dw1.view_mut(),
-        out.db1.view_mut(),
-        out.dw2.view_mut(),
-        out.db2.view_mut(),
-    )
-    .then_some(out)
+    one_hidden_fast_two_class_gradients_into(case.x.view(), case.y.view(), case.net(), out.grads())
+        .then_some(out)
 }
 
 /// The worst gradient error of a case divided by its bound (module documentation).
@@ -155,10 +147,7 @@ fn the_kernel_declines_what_it_does_not_take() {
         x_cols.view(),
         case.y.view(),
         case.net(),
-        out.dw1.view_mut(),
-        out.db1.view_mut(),
-        out.dw2.view_mut(),
-        out.db2.view_mut(),
+        out.grads(),
     ));
     // A label short.
     let short = Array1::<usize>::zeros(9);
@@ -166,10 +155,7 @@ fn the_kernel_declines_what_it_does_not_take() {
         case.x.view(),
         short.view(),
         case.net(),
-        out.dw1.view_mut(),
-        out.db1.view_mut(),
-        out.dw2.view_mut(),
-        out.db2.view_mut(),
+        out.grads(),
     ));
     // Gradients shaped for another network.
     let mut dw1_t = Array2::<f64>::zeros((3, 2));
@@ -177,10 +163,12 @@ fn the_kernel_declines_what_it_does_not_take() {
         case.x.view(),
         case.y.view(),
         case.net(),
-        dw1_t.view_mut(),
-        out.db1.view_mut(),
-        out.dw2.view_mut(),
-        out.db2.view_mut(),
+        GradOut {
+            dw1: dw1_t.view_mut(),
+            db1: out.db1.view_mut(),
+            dw2: out.dw2.view_mut(),
+            db2: out.db2.view_mut(),
+        },
     ));
     assert!(out.bits().iter().all(|&b| f64::from_bits(b).is_nan()));
 }

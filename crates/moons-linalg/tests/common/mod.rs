@@ -85,6 +85,33 @@ pub struct Pass {
 }
 
 impl Pass {
+    /// The gradients, as a kernel writes them.
+    pub fn grads(&mut self) -> moons_linalg::GradOut<'_> {
+        moons_linalg::GradOut {
+            dw1: self.dw1.view_mut(),
+            db1: self.db1.view_mut(),
+            dw2: self.dw2.view_mut(),
+            db2: self.db2.view_mut(),
+        }
+    }
+
+    /// The forward pass's outputs a gradient kernel reads, and the gradients it writes.
+    pub fn forward_and_grads(
+        &mut self,
+    ) -> (
+        ndarray::ArrayView2<'_, f64>,
+        ndarray::ArrayView2<'_, f64>,
+        moons_linalg::GradOut<'_>,
+    ) {
+        let grads = moons_linalg::GradOut {
+            dw1: self.dw1.view_mut(),
+            db1: self.db1.view_mut(),
+            dw2: self.dw2.view_mut(),
+            db2: self.db2.view_mut(),
+        };
+        (self.hidden.view(), self.probs.view(), grads)
+    }
+
     /// NaN everywhere, so that a value a kernel failed to write shows.
     pub fn new(n: usize, d: usize, h: usize, c: usize) -> Self {
         Self {

@@ -42,10 +42,10 @@ use moons_linalg::{
     affine_into, backprop_deltas_into, cross_entropy_sum, one_hidden_fast_forward_into,
     one_hidden_fast_gradients_into, one_hidden_fast_two_class_gradients_into,
     one_hidden_forward_into, one_hidden_gradients_into, softmax_delta_into,
-    softmax_rows_approx_into, softmax_rows_into, sum_of_squares, weight_gradients_into,
+    softmax_rows_approx_into, softmax_rows_into, sum_of_squares, weight_gradients_into, GradOut,
     LayerActivation, OneHiddenParams, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };
-use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
+use ndarray::{ArrayView1, ArrayView2};
 
 use super::workspace::{rows, rows_mut};
 use super::{Gradients, Mlp, Workspace};
@@ -58,11 +58,21 @@ type FusedGradients = fn(
     OneHiddenParams<'_>,
     ArrayView2<'_, f64>,
     ArrayView2<'_, f64>,
-    ArrayViewMut2<'_, f64>,
-    ArrayViewMut1<'_, f64>,
-    ArrayViewMut2<'_, f64>,
-    ArrayViewMut1<'_, f64>,
+    GradOut<'_>,
 ) -> bool;
+
+/// A one-hidden-layer network's gradients as the fused kernels write them.
+fn grad_out(grads: &mut Gradients) -> GradOut<'_> {
+    let [g1, g2] = &mut grads.layers[..] else {
+        unreachable!("gradients are shaped like the model")
+    };
+    GradOut {
+        dw1: g1.weights.view_mut(),
+        db1: g1.bias.view_mut(),
+        dw2: g2.weights.view_mut(),
+        db2: g2.bias.view_mut(),
+    }
+}
 
 impl Mlp {
     /// The parameters as a `D → H (tanh) → C` network, when that is what this model is. The
@@ -224,18 +234,7 @@ impl Mlp {
         let Some(net) = self.one_hidden_tanh() else {
             return false;
         };
-        let [g1, g2] = &mut grads.layers[..] else {
-            unreachable!("gradients are shaped like the model")
-        };
-        one_hidden_fast_two_class_gradients_into(
-            x,
-            y,
-            net,
-            g1.weights.view_mut(),
-            g1.bias.view_mut(),
-            g2.weights.view_mut(),
-            g2.bias.view_mut(),
-        )
+        one_hidden_fast_two_class_gradients_into(x, y, net, grad_out(grads))
     }
 
     /// Backpropagation after [`forward`](Self::forward) on the same `x`: fills `grads` with the
@@ -314,20 +313,8 @@ impl Mlp {
         grads: &mut Gradients,
     ) -> bool {
         let n = x.nrows();
-        let [g1, g2] = &mut grads.layers[..] else {
-            unreachable!("gradients are shaped like the model")
-        };
-        let done = kernel(
-            x,
-            y,
-            net,
-            rows(&ws.hidden[0], n),
-            rows(&ws.probs, n),
-            g1.weights.view_mut(),
-            g1.bias.view_mut(),
-            g2.weights.view_mut(),
-            g2.bias.view_mut(),
-        );
+        let hidden = rows(&ws.hidden[0], n);
+        let done = kernel(x, y, net, hidden, rows(&ws.probs, n), grad_out(grads));
         if done {
             self.add_weight_decay(reg_lambda, grads);
         }
