@@ -219,14 +219,8 @@ pub fn one_hidden_gradients_into(
     net: OneHiddenParams<'_>,
     hidden: ArrayView2<'_, f64>,
     probs: ArrayView2<'_, f64>,
-    out: GradOut<'_>,
+    mut out: GradOut<'_>,
 ) -> bool {
-    let GradOut {
-        mut dw1,
-        mut db1,
-        mut dw2,
-        mut db2,
-    } = out;
     let Some((d, h, c)) = fused_shape(&x, &net) else {
         return false;
     };
@@ -252,14 +246,7 @@ pub fn one_hidden_gradients_into(
         db1: s1,
         dw2: g2,
         db2: s2,
-    }) = GradientSlices::of(
-        (d, h, c),
-        &x,
-        &labels,
-        &hidden,
-        &probs,
-        (&mut dw1, &mut db1, &mut dw2, &mut db2),
-    )
+    }) = GradientSlices::of((d, h, c), &x, &labels, &hidden, &probs, &mut out)
     else {
         return false;
     };
@@ -487,13 +474,6 @@ pub(crate) struct GradientSlices<'a> {
     pub(crate) db2: &'a mut [f64],
 }
 
-type GradientOutputs<'v, 'a, 'b, 'c, 'e> = (
-    &'v mut ArrayViewMut2<'a, f64>,
-    &'v mut ArrayViewMut1<'b, f64>,
-    &'v mut ArrayViewMut2<'c, f64>,
-    &'v mut ArrayViewMut1<'e, f64>,
-);
-
 impl<'v> GradientSlices<'v> {
     /// `None` if a shape does not match or a buffer is not contiguous and row-major.
     pub(crate) fn of(
@@ -502,8 +482,9 @@ impl<'v> GradientSlices<'v> {
         labels: &'v ArrayView1<'_, usize>,
         hidden: &'v ArrayView2<'_, f64>,
         probs: &'v ArrayView2<'_, f64>,
-        (dw1, db1, dw2, db2): GradientOutputs<'v, '_, '_, '_, '_>,
+        out: &'v mut GradOut<'_>,
     ) -> Option<Self> {
+        let GradOut { dw1, db1, dw2, db2 } = out;
         let n = x.nrows();
         let shapes_ok = labels.len() == n
             && hidden.dim() == (n, h)

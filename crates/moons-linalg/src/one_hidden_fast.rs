@@ -223,12 +223,6 @@ pub fn one_hidden_fast_gradients_into(
         return true;
     }
     let n = x.nrows();
-    let GradOut {
-        mut dw1,
-        mut db1,
-        mut dw2,
-        mut db2,
-    } = out;
     let Some(GradientSlices {
         x: xs,
         labels: ys,
@@ -238,14 +232,7 @@ pub fn one_hidden_fast_gradients_into(
         db1: s1,
         dw2: g2,
         db2: s2,
-    }) = GradientSlices::of(
-        (d, h, c),
-        &x,
-        &labels,
-        &hidden,
-        &probs,
-        (&mut dw1, &mut db1, &mut dw2, &mut db2),
-    )
+    }) = GradientSlices::of((d, h, c), &x, &labels, &hidden, &probs, &mut out)
     else {
         return false;
     };
