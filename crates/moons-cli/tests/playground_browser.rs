@@ -90,6 +90,16 @@ fn start_chromedriver(driver: &Path) -> (Killed, String) {
     (Killed(child), format!("http://127.0.0.1:{port}"))
 }
 
+/// Clicks the element with this id.
+async fn click(c: &Client, id: &str) {
+    c.find(Locator::Id(id))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
 async fn text(c: &Client, id: &str) -> String {
     c.find(Locator::Id(id)).await.unwrap().text().await.unwrap()
 }
@@ -202,23 +212,13 @@ async fn the_playground_works_in_headless_chromium() {
         js(&c, "return document.body.dataset.ready === '1';").await == json!(true)
     })
     .await;
-    c.find(Locator::Id("tutorial"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "tutorial").await;
     until(10, "the tutorial preset", || async {
         text(&c, "epoch").await == "0"
     })
     .await;
     set_input(&c, "stop", "1000").await;
-    c.find(Locator::Id("play"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "play").await;
     until(60, "epoch 1000", || async {
         text(&c, "epoch").await == "1000" && text(&c, "play").await.contains("Play")
     })
@@ -271,12 +271,7 @@ async fn the_playground_works_in_headless_chromium() {
     let count = "const r = await fetch('/api/sessions/' + window.playground.sessionId + '/data'); \
                  const d = await r.json(); return d.train.x.length;";
     let before = js(&c, count).await.as_u64().unwrap();
-    c.find(Locator::Id("map"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "map").await;
     until(10, "a new point", || async {
         js(&c, count).await.as_u64().unwrap() == before + 1
     })
@@ -318,12 +313,7 @@ async fn the_playground_works_in_headless_chromium() {
         session(&c).await["config"]["hidden"] == json!([8, 8])
     })
     .await;
-    c.find(Locator::Id("play"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "play").await;
     until(20, "training", || async {
         session(&c).await["epoch"].as_u64().unwrap() > 50
     })
@@ -346,20 +336,10 @@ async fn the_playground_works_in_headless_chromium() {
         c.screenshot().await.unwrap(),
     )
     .unwrap();
-    c.find(Locator::Id("play"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "play").await;
 
     // Export the model through the page and evaluate it with `moons eval`.
-    c.find(Locator::Id("download-model"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&c, "download-model").await;
     let model = downloads.join("moons-model.json");
     until(20, "the downloaded model", || {
         let model = model.clone();
