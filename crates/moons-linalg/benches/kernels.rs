@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use moons_linalg::{
     affine_into, backprop_deltas_into, one_hidden_fast_forward_into,
     one_hidden_fast_gradients_into, one_hidden_fast_two_class_gradients_into, softmax_rows_into,
-    weight_gradients_into, GradOut, LayerActivation, OneHiddenParams,
+    weight_gradients_into, ForwardOut, GradOut, LayerActivation, OneHiddenParams,
 };
 use ndarray::{Array1, Array2};
 
@@ -100,9 +100,11 @@ fn fast_pass(c: &mut Criterion) {
             one_hidden_fast_forward_into(
                 x.view(),
                 net(),
-                a1.view_mut(),
-                z2.view_mut(),
-                p.view_mut(),
+                ForwardOut {
+                    hidden: a1.view_mut(),
+                    logits: z2.view_mut(),
+                    probs: p.view_mut(),
+                },
             );
             one_hidden_fast_gradients_into(
                 x.view(),

@@ -56,7 +56,7 @@ pub use dispatch::{has_fma_avx2, in_pool_when_worth};
 pub use layer::{affine_into, LayerActivation};
 pub use matmul::{add_row_in_place, matmul_into};
 pub use one_hidden::{
-    one_hidden_forward_into, one_hidden_gradients_into, GradOut, OneHiddenParams,
+    one_hidden_forward_into, one_hidden_gradients_into, ForwardOut, GradOut, OneHiddenParams,
     ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
     ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };

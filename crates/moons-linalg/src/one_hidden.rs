@@ -128,6 +128,18 @@ pub struct GradOut<'a> {
     pub db2: ArrayViewMut1<'a, f64>,
 }
 
+/// Where a one-hidden-layer forward kernel writes: `hidden` (`N x H`), `logits` and `probs`
+/// (`N x C`), all row-major.
+#[derive(Debug)]
+pub struct ForwardOut<'a> {
+    /// `hidden = tanh(x W1 + b1)`.
+    pub hidden: ArrayViewMut2<'a, f64>,
+    /// `logits = hidden W2 + b2`.
+    pub logits: ArrayViewMut2<'a, f64>,
+    /// `probs = softmax(logits)`.
+    pub probs: ArrayViewMut2<'a, f64>,
+}
+
 impl GradOut<'_> {
     /// The same outputs, borrowed again (to try one kernel, then another).
     pub fn reborrow(&mut self) -> GradOut<'_> {
@@ -172,20 +184,18 @@ fn fused_shape(
 /// and `exp` (the fast mode has its own kernel, [`crate::one_hidden_fast_forward_into`]).
 ///
 /// Returns `false`, leaving the outputs untouched, unless the shapes qualify (see the module
-/// documentation; `hidden`, `logits` and `probs` must be row-major `N x H`, `N x C`, `N x C`).
+/// documentation; `out`'s arrays must be row-major `N x H`, `N x C`, `N x C`).
 /// When it returns `true` the outputs equal, bit for bit, [`crate::affine_into`] for both
 /// layers followed by [`crate::softmax_rows_into`].
 pub fn one_hidden_forward_into(
     x: ArrayView2<'_, f64>,
     net: OneHiddenParams<'_>,
-    mut hidden: ArrayViewMut2<'_, f64>,
-    mut logits: ArrayViewMut2<'_, f64>,
-    mut probs: ArrayViewMut2<'_, f64>,
+    mut out: ForwardOut<'_>,
 ) -> bool {
     let Some((d, h, c)) = fused_shape(&x, &net) else {
         return false;
     };
-    let Some(out) = ForwardSlices::of(&x, (h, c), &mut hidden, &mut logits, &mut probs) else {
+    let Some(out) = ForwardSlices::of(&x, (h, c), &mut out) else {
         return false;
     };
     let p = Params::of(&net).expect("checked by fused_shape");
@@ -418,10 +428,13 @@ impl<'a> ForwardSlices<'a> {
     pub(crate) fn of(
         x: &'a ArrayView2<'_, f64>,
         (h, c): (usize, usize),
-        hidden: &'a mut ArrayViewMut2<'_, f64>,
-        logits: &'a mut ArrayViewMut2<'_, f64>,
-        probs: &'a mut ArrayViewMut2<'_, f64>,
+        out: &'a mut ForwardOut<'_>,
     ) -> Option<Self> {
+        let ForwardOut {
+            hidden,
+            logits,
+            probs,
+        } = out;
         let n = x.nrows();
         if hidden.dim() != (n, h) || logits.dim() != (n, c) || probs.dim() != (n, c) {
             return None;

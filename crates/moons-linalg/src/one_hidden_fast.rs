@@ -71,14 +71,14 @@
 // class; written as iterator chains they would say less and vectorise no better.
 #![allow(clippy::needless_range_loop)]
 
-use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
+use ndarray::{ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
 use crate::dispatch::{dispatched, rows_per_task, worth_splitting};
 use crate::fast::{exp_approx, tanh_approx};
 use crate::one_hidden::{
-    ForwardSlices, GradOut, GradientSlices, OneHiddenParams, Params, ONE_HIDDEN_MAX_CLASSES,
-    ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
+    ForwardOut, ForwardSlices, GradOut, GradientSlices, OneHiddenParams, Params,
+    ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
 };
 
 /// The widest hidden layer whose forward pass runs with rows in lanes.
@@ -162,19 +162,17 @@ pub(crate) fn fast_shape<'a>(
 /// maximum. Deterministic: the bits do not depend on the thread count.
 ///
 /// Returns `false`, leaving the outputs untouched, unless `D ≤ 4`, `1 ≤ H ≤ 64`, `2 ≤ C ≤ 4`,
-/// the shapes agree and every array (`x`, the parameters, and `hidden`, `logits`, `probs`,
+/// the shapes agree and every array (`x`, the parameters, and `out`'s `hidden`, `logits`, `probs`,
 /// which must be `N x H`, `N x C`, `N x C`) is row-major and contiguous.
 pub fn one_hidden_fast_forward_into(
     x: ArrayView2<'_, f64>,
     net: OneHiddenParams<'_>,
-    mut hidden: ArrayViewMut2<'_, f64>,
-    mut logits: ArrayViewMut2<'_, f64>,
-    mut probs: ArrayViewMut2<'_, f64>,
+    mut out: ForwardOut<'_>,
 ) -> bool {
     let Some((d, h, c, p)) = fast_shape(&x, &net) else {
         return false;
     };
-    let Some(out) = ForwardSlices::of(&x, (h, c), &mut hidden, &mut logits, &mut probs) else {
+    let Some(out) = ForwardSlices::of(&x, (h, c), &mut out) else {
         return false;
     };
     // A unit weighs its d + c multiply-adds and its tanh.

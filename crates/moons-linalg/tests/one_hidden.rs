@@ -12,13 +12,7 @@ fn fused(x: &Array2<f64>, y: &Array1<usize>, net: OneHiddenParams<'_>) -> (bool,
     let (n, d) = x.dim();
     let (h, c) = net.w2.dim();
     let mut out = Pass::new(n, d, h, c);
-    let forward = one_hidden_forward_into(
-        x.view(),
-        net,
-        out.hidden.view_mut(),
-        out.logits.view_mut(),
-        out.probs.view_mut(),
-    );
+    let forward = one_hidden_forward_into(x.view(), net, out.forward_out());
     let (hidden, probs, grads) = out.forward_and_grads();
     let backward =
         forward && one_hidden_gradients_into(x.view(), y.view(), net, hidden, probs, grads);

@@ -22,7 +22,7 @@
 //!   cancel to nearly zero.
 
 use moons_linalg::fast::TANH_MAX_ABS_ERROR;
-use moons_linalg::{one_hidden_fast_forward_into, one_hidden_fast_gradients_into};
+use moons_linalg::{one_hidden_fast_forward_into, one_hidden_fast_gradients_into, ForwardOut};
 use ndarray::{Array2, ShapeBuilder};
 
 mod common;
@@ -51,9 +51,7 @@ fn fast(case: &Case) -> Pass {
     assert!(one_hidden_fast_forward_into(
         case.x.view(),
         net,
-        out.hidden.view_mut(),
-        out.logits.view_mut(),
-        out.probs.view_mut(),
+        out.forward_out(),
     ));
     let (hidden, probs, grads) = out.forward_and_grads();
     assert!(one_hidden_fast_gradients_into(
@@ -249,9 +247,7 @@ fn fast_pass_declines_what_it_does_not_take() {
         assert!(!one_hidden_fast_forward_into(
             case.x.view(),
             case.net(),
-            out.hidden.view_mut(),
-            out.logits.view_mut(),
-            out.probs.view_mut(),
+            out.forward_out(),
         ));
         let (hidden, probs, grads) = out.forward_and_grads();
         assert!(!one_hidden_fast_gradients_into(
@@ -272,17 +268,17 @@ fn fast_pass_declines_what_it_does_not_take() {
     assert!(!one_hidden_fast_forward_into(
         x_cols.view(),
         case.net(),
-        out.hidden.view_mut(),
-        out.logits.view_mut(),
-        out.probs.view_mut(),
+        out.forward_out(),
     ));
     let mut hidden_t = Array2::<f64>::zeros((3, 10));
     assert!(!one_hidden_fast_forward_into(
         case.x.view(),
         case.net(),
-        hidden_t.view_mut().reversed_axes(),
-        out.logits.view_mut(),
-        out.probs.view_mut(),
+        ForwardOut {
+            hidden: hidden_t.view_mut().reversed_axes(),
+            logits: out.logits.view_mut(),
+            probs: out.probs.view_mut(),
+        },
     ));
 }
 

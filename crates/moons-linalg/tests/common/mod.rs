@@ -95,6 +95,15 @@ impl Pass {
         }
     }
 
+    /// Where a forward kernel writes.
+    pub fn forward_out(&mut self) -> moons_linalg::ForwardOut<'_> {
+        moons_linalg::ForwardOut {
+            hidden: self.hidden.view_mut(),
+            logits: self.logits.view_mut(),
+            probs: self.probs.view_mut(),
+        }
+    }
+
     /// The forward pass's outputs a gradient kernel reads, and the gradients it writes.
     pub fn forward_and_grads(
         &mut self,

@@ -42,8 +42,8 @@ use moons_linalg::{
     affine_into, backprop_deltas_into, cross_entropy_sum, one_hidden_fast_forward_into,
     one_hidden_fast_gradients_into, one_hidden_fast_two_class_gradients_into,
     one_hidden_forward_into, one_hidden_gradients_into, softmax_delta_into,
-    softmax_rows_approx_into, softmax_rows_into, sum_of_squares, weight_gradients_into, GradOut,
-    LayerActivation, OneHiddenParams, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
+    softmax_rows_approx_into, softmax_rows_into, sum_of_squares, weight_gradients_into, ForwardOut,
+    GradOut, LayerActivation, OneHiddenParams, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };
 use ndarray::{ArrayView1, ArrayView2};
 
@@ -71,6 +71,16 @@ fn grad_out(grads: &mut Gradients) -> GradOut<'_> {
         db1: g1.bias.view_mut(),
         dw2: g2.weights.view_mut(),
         db2: g2.bias.view_mut(),
+    }
+}
+
+/// The first `n` rows of a one-hidden-layer network's forward buffers, as the fused kernels
+/// write them.
+fn forward_out(ws: &mut Workspace, n: usize) -> ForwardOut<'_> {
+    ForwardOut {
+        hidden: rows_mut(&mut ws.hidden[0], n),
+        logits: rows_mut(&mut ws.logits, n),
+        probs: rows_mut(&mut ws.probs, n),
     }
 }
 
@@ -108,13 +118,7 @@ impl Mlp {
         // bits; deterministic). It declines what it does not take.
         if ws.fast {
             if let Some(net) = self.one_hidden_tanh() {
-                if one_hidden_fast_forward_into(
-                    x,
-                    net,
-                    rows_mut(&mut ws.hidden[0], n),
-                    rows_mut(&mut ws.logits, n),
-                    rows_mut(&mut ws.probs, n),
-                ) {
+                if one_hidden_fast_forward_into(x, net, forward_out(ws, n)) {
                     return;
                 }
             }
@@ -122,13 +126,7 @@ impl Mlp {
         // One small tanh hidden layer, exact mode: the fused sweep (same bits as the layers
         // below), when the shapes qualify. (Every shape it takes, the fast kernel above takes.)
         if let Some(net) = self.one_hidden_tanh_exact().filter(|_| !ws.fast) {
-            if one_hidden_forward_into(
-                x,
-                net,
-                rows_mut(&mut ws.hidden[0], n),
-                rows_mut(&mut ws.logits, n),
-                rows_mut(&mut ws.probs, n),
-            ) {
+            if one_hidden_forward_into(x, net, forward_out(ws, n)) {
                 return;
             }
         }
