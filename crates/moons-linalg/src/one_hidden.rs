@@ -128,18 +128,6 @@ pub struct GradOut<'a> {
     pub db2: ArrayViewMut1<'a, f64>,
 }
 
-/// Where a one-hidden-layer forward kernel writes: `hidden` (`N x H`), `logits` and `probs`
-/// (`N x C`), all row-major.
-#[derive(Debug)]
-pub struct ForwardOut<'a> {
-    /// `hidden = tanh(x W1 + b1)`.
-    pub hidden: ArrayViewMut2<'a, f64>,
-    /// `logits = hidden W2 + b2`.
-    pub logits: ArrayViewMut2<'a, f64>,
-    /// `probs = softmax(logits)`.
-    pub probs: ArrayViewMut2<'a, f64>,
-}
-
 impl GradOut<'_> {
     /// The same outputs, borrowed again (to try one kernel, then another).
     pub fn reborrow(&mut self) -> GradOut<'_> {
@@ -150,6 +138,18 @@ impl GradOut<'_> {
             db2: self.db2.view_mut(),
         }
     }
+}
+
+/// Where a one-hidden-layer forward kernel writes: `hidden` (`N x H`), `logits` and `probs`
+/// (`N x C`), all row-major.
+#[derive(Debug)]
+pub struct ForwardOut<'a> {
+    /// `hidden = tanh(x W1 + b1)`.
+    pub hidden: ArrayViewMut2<'a, f64>,
+    /// `logits = hidden W2 + b2`.
+    pub logits: ArrayViewMut2<'a, f64>,
+    /// `probs = softmax(logits)`.
+    pub probs: ArrayViewMut2<'a, f64>,
 }
 
 /// `(D, H, C)` when the fused kernels compute exactly what the layered ones do for a batch
