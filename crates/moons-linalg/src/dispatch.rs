@@ -8,6 +8,8 @@
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use crate::plan::THRESHOLDS;
+
 const UNKNOWN: u8 = 0;
 const PLAIN: u8 = 1;
 const FMA: u8 = 2;
@@ -65,21 +67,12 @@ macro_rules! dispatched {
 }
 pub(crate) use dispatched;
 
-/// Below this many multiply-adds (or activations weighted alike) a kernel runs on the calling
-/// thread: waking a second core costs more than the work. (At 2^16 the seed's H = 20 run,
-/// whose forward pass then split its 200 rows, took 41 us a pass against 23 us on one thread;
-/// at 2^18 only H = 50 splits, which still helps the sweep's last run.)
-pub(crate) const PARALLEL_MIN_WORK: usize = 1 << 18;
-
-/// Below this much work a parallel section started from a thread outside rayon's pool (a
-/// library user's main thread) runs on that thread: the hop into the pool and back costs ~25
-/// us on 2 cores, against ~2 us from a pool thread, and below ~2^21 multiply-adds (~150 us of
-/// work) it would eat most of what the second core saves.
-pub(crate) const OUTSIDE_POOL_MIN_WORK: usize = 1 << 21;
+/// [`THRESHOLDS`]' `parallel_min_work`: the exact kernels' threshold.
+pub(crate) const PARALLEL_MIN_WORK: usize = THRESHOLDS.parallel_min_work;
 
 /// Whether `work` is worth splitting across threads from the calling thread: at least
 /// `min_work` (a kernel's own threshold) from a pool thread, at least
-/// [`OUTSIDE_POOL_MIN_WORK`] from outside the pool, and never on one thread. Which rows or
+/// [`THRESHOLDS`]' `outside_pool_min_work` from outside the pool, and never on one thread. Which rows or
 /// units a thread gets never changes a result, so this only decides the time.
 pub(crate) fn worth_splitting(work: usize, min_work: usize) -> bool {
     if work < min_work || rayon::current_num_threads() < 2 {
@@ -87,7 +80,7 @@ pub(crate) fn worth_splitting(work: usize, min_work: usize) -> bool {
     }
     let min = match rayon::current_thread_index() {
         Some(_) => min_work,
-        None => min_work.max(OUTSIDE_POOL_MIN_WORK),
+        None => min_work.max(THRESHOLDS.outside_pool_min_work),
     };
     work >= min
 }

@@ -45,6 +45,7 @@ mod matmul;
 mod one_hidden;
 mod one_hidden_fast;
 mod one_hidden_fast_two_class;
+mod plan;
 mod reduce;
 mod softmax;
 #[cfg(test)]
@@ -58,10 +59,12 @@ pub use matmul::{add_row_in_place, matmul_into};
 pub use one_hidden::{
     one_hidden_forward_into, one_hidden_gradients_into, ForwardOut, GradOut, OneHiddenParams,
     ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
-    ONE_HIDDEN_MIN_USEFUL_HIDDEN,
 };
 pub use one_hidden_fast::{one_hidden_fast_forward_into, one_hidden_fast_gradients_into};
 pub use one_hidden_fast_two_class::one_hidden_fast_two_class_gradients_into;
+pub use plan::{
+    select, Forward, Gradients, Mode, NetworkShape, Plan, Step, Thresholds, THRESHOLDS,
+};
 pub use reduce::{argmax_rows_into, column_sums_into, pairwise_sum, sum_of_squares};
 pub use softmax::{
     cross_entropy_sum, softmax_rows_approx_into, softmax_rows_into, SOFTMAX_SHIFT_THRESHOLD,

@@ -37,21 +37,15 @@ use rayon::prelude::*;
 use crate::dispatch::{dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK};
 use crate::gemv;
 use crate::libm;
+use crate::plan::THRESHOLDS;
 use crate::softmax::row_shift;
 
-/// The most inputs the fused kernels take.
-pub const ONE_HIDDEN_MAX_INPUTS: usize = 4;
-/// The most hidden units the fused kernels take.
-pub const ONE_HIDDEN_MAX_HIDDEN: usize = 64;
-/// The most classes the fused kernels take.
-pub const ONE_HIDDEN_MAX_CLASSES: usize = 4;
-/// The narrowest hidden layer for which the fused kernels are worth calling. They compute any
-/// width from 2 exactly, but below this the layered kernels, whose loops for the seed's tiny
-/// shapes have compile-time bounds, were as fast or faster in our measurements (W1, H = 3:
-/// ~17 us/pass layered against ~20-25 fused with the C library's `tanh`; 8.5 against 8.0 with
-/// the vectorised one, H = 2 7.5 against 7.0 the other way); from H = 20 up the fused ones
-/// win by ~2x.
-pub const ONE_HIDDEN_MIN_USEFUL_HIDDEN: usize = 5;
+/// The most inputs the one-hidden-layer kernels take ([`THRESHOLDS`]).
+pub const ONE_HIDDEN_MAX_INPUTS: usize = THRESHOLDS.max_inputs;
+/// The most hidden units they take ([`THRESHOLDS`]).
+pub const ONE_HIDDEN_MAX_HIDDEN: usize = THRESHOLDS.max_hidden;
+/// The most classes they take ([`THRESHOLDS`]).
+pub const ONE_HIDDEN_MAX_CLASSES: usize = THRESHOLDS.max_classes;
 
 /// Lanes for `h` hidden units: the kernels keep every per-unit value in arrays of this width
 /// (zero beyond `h`), so their loops over the units have a compile-time length and vectorise.
@@ -215,8 +209,8 @@ pub fn one_hidden_forward_into(
 /// term.
 ///
 /// Returns `false`, leaving the outputs untouched, unless the shapes qualify (see the module
-/// documentation) and, for a batch large enough for threads, there are at least 8 hidden
-/// units (two threads then take half of the units each; narrower layers are left to the
+/// documentation) and, for a batch large enough for threads, there are at least
+/// [`THRESHOLDS`]' `fused_split_min_hidden` (8) hidden units (two threads then take half of the units each; narrower layers are left to the
 /// layered kernels, which split rows). When it returns `true` the gradients
 /// equal, bit for bit, [`crate::softmax_delta_into`], [`crate::weight_gradients_into`] and
 /// [`crate::backprop_deltas_into`] run layer by layer.
@@ -244,10 +238,29 @@ pub fn one_hidden_gradients_into(
     // chains still over all rows in order: the same bits). Fewer than 8 units do not split
     // well; the layered kernels, which split rows, take those.
     let threads = worth_splitting(n.saturating_mul(h * d.max(c + 2)), PARALLEL_MIN_WORK);
-    if threads && h < 8 {
+    if threads && h < THRESHOLDS.fused_split_min_hidden {
         return false;
     }
-    let Some(GradientSlices {
+    let Some(slices) = GradientSlices::of((d, h, c), &x, &labels, &hidden, &probs, &mut out) else {
+        return false;
+    };
+    let w2 = net.w2.as_slice().expect("checked by fused_shape");
+    gradient_sweep((d, h, c), w2, slices, threads);
+    true
+}
+
+/// The gradient sums of [`one_hidden_gradients_into`] once its shapes are checked: one sweep
+/// over the rows for every unit, or with `threads` two sweeps with half of the units each
+/// (every unit's chains still over all rows in order, so the same bits). `w2` is `W2`
+/// row-major. The fast mode's wide layers take this sweep too, on the fast forward pass's
+/// outputs: it is deterministic for any batch, and no chain mixes units.
+pub(crate) fn gradient_sweep(
+    (d, h, c): (usize, usize, usize),
+    w2: &[f64],
+    slices: GradientSlices<'_>,
+    threads: bool,
+) {
+    let GradientSlices {
         x: xs,
         labels: ys,
         hidden: hs,
@@ -256,11 +269,7 @@ pub fn one_hidden_gradients_into(
         db1: s1,
         dw2: g2,
         db2: s2,
-    }) = GradientSlices::of((d, h, c), &x, &labels, &hidden, &probs, &mut out)
-    else {
-        return false;
-    };
-    let w2 = net.w2.as_slice().expect("checked by fused_shape");
+    } = slices;
     // The gradients of `width` units from `first` on: `g1` their D x width block of dW1.
     let units = |first: usize,
                  width: usize,
@@ -277,11 +286,11 @@ pub fn one_hidden_gradients_into(
             (xs, ys, w2, hs, h, first, ps, g1, s1, g2, s2)
         )
     };
-    if !threads {
+    if !threads || h < 2 {
         units(0, h, g1, s1, g2, s2);
-        return true;
+        return;
     }
-    let half = (h / 2).next_multiple_of(4);
+    let half = (h / 2).next_multiple_of(4).min(h - 1);
     let rest = h - half;
     let (s1_a, s1_b) = s1.split_at_mut(half);
     let (g2_a, g2_b) = g2.split_at_mut(half * c);
@@ -298,7 +307,6 @@ pub fn one_hidden_gradients_into(
         g1_i[..half].copy_from_slice(&g1_a[i * half..(i + 1) * half]);
         g1_i[half..].copy_from_slice(&g1_b[i * rest..(i + 1) * rest]);
     }
-    true
 }
 
 /// `δ3 = p - onehot(label)` for one row (`p - 0.0` is `p`; selecting the 1 by comparison

@@ -47,15 +47,11 @@
 //!   (`avx2::lane_sums_avx2`, intrinsics, ~2x faster than units in lanes for
 //!   `D = 2, H = 3, C = 2, N = 200`); [`lane_sums_kernel`] runs the same operations on arrays
 //!   elsewhere, and a unit test checks that the two give the same bits;
-//! - from [`EXACT_GRADIENTS_MIN_HIDDEN`] (8) units, the exact kernel
-//!   ([`crate::one_hidden_gradients_into`]) on the fast forward pass's outputs: one sweep over
-//!   the rows for all units (two threads with half of the units each on large batches),
-//!   deterministic, and measured 5x faster than units in lanes at `N = 100000, H = 64`;
-//! - 7 units (or a call the exact kernel declines), **units in SIMD lanes**: `db2` from the
-//!   probabilities summed in lanes and the labels counted exactly; then, for each chunk of
-//!   [`U`] hidden units, one sweep over the rows in order, each row adding its terms to the
-//!   chunk's accumulators. A unit's sums depend on nothing but its own chunk's sweep, so
-//!   chunks run in parallel for large batches with the same bits.
+//! - wider layers, the exact kernel's sweep (the sums of [`crate::one_hidden_gradients_into`],
+//!   without its checks that mirror numpy's routes, which the fast mode does not follow) on
+//!   the fast forward pass's outputs: one sweep over the rows for all units (two threads with
+//!   half of the units each on large batches), deterministic, and measured 5x faster than a
+//!   sweep per chunk of units at `N = 100000, H = 64`.
 //!
 //! A training step that needs only the gradients of a two-class network of up to 6 units
 //! takes neither kernel: [`crate::one_hidden_fast_two_class_gradients_into`] runs both passes in
@@ -72,27 +68,17 @@
 #![allow(clippy::needless_range_loop)]
 
 use ndarray::{ArrayView1, ArrayView2};
-use rayon::prelude::*;
 
-use crate::dispatch::{dispatched, rows_per_task, worth_splitting};
+use crate::dispatch::{dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK};
 use crate::fast::{exp_approx, tanh_approx};
 use crate::one_hidden::{
-    ForwardOut, ForwardSlices, GradOut, GradientSlices, OneHiddenParams, Params,
+    gradient_sweep, ForwardOut, ForwardSlices, GradOut, GradientSlices, OneHiddenParams, Params,
     ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
 };
+use crate::plan::THRESHOLDS;
 
-/// The widest hidden layer whose forward pass runs with rows in lanes.
-pub(crate) const LANES_MAX_HIDDEN: usize = 6;
-
-/// The narrowest hidden layer whose fast-mode gradients come from the exact fused kernel
-/// ([`crate::one_hidden_gradients_into`]) instead of units in lanes. The units-in-lanes kernel
-/// sweeps the rows once per chunk of four units: on `N = 100000, H = 64` that measured 23 ms
-/// a pass against 4.7 ms for the exact kernel's single sweep (two threads), which also won at
-/// `N = 200` from `H = 50` (7.2 against 8.9 us) and lost a little at `H = 20` (4.0 against
-/// 3.6). The exact kernel declines large batches of fewer than 8 units when there are
-/// threads; from 8 its choice does not depend on the thread count, which keeps the bits
-/// deterministic.
-const EXACT_GRADIENTS_MIN_HIDDEN: usize = 8;
+/// The widest hidden layer run with rows in lanes ([`THRESHOLDS`]).
+pub(crate) const LANES_MAX_HIDDEN: usize = THRESHOLDS.lanes_max_hidden;
 
 /// Units per chunk: one AVX2 vector of `f64`.
 const U: usize = 4;
@@ -107,11 +93,9 @@ const GROUP_ROWS: usize = 64;
 /// Rows-in-lanes loops run over a multiple of this many rows (whole vector iterations).
 const L: usize = 8;
 
-/// Work (multiply-adds, a `tanh` counted as 25) below which a kernel stays on the calling
-/// thread. Higher than the exact kernels' threshold: handing a pass of a few tens of
-/// microseconds to rayon costs more than it saves (measured on 2 cores: N = 200, H = 50 ran at
-/// ~70 us/pass split across threads, ~43 on one).
-pub(crate) const FAST_PARALLEL_MIN_WORK: usize = 1 << 20;
+/// Work (multiply-adds, a `tanh` counted as 25) below which a fast kernel stays on the
+/// calling thread ([`THRESHOLDS`]).
+pub(crate) const FAST_PARALLEL_MIN_WORK: usize = THRESHOLDS.fast_parallel_min_work;
 
 /// Calls `$kernel::<D, C>($args)` for the run-time `(d, c)`.
 macro_rules! by_inputs_classes {
@@ -212,16 +196,18 @@ pub fn one_hidden_fast_gradients_into(
     let Some((d, h, c, p)) = fast_shape(&x, &net) else {
         return false;
     };
-    // Wide layers: the exact kernel, which reads each row once for all its units (and splits
-    // the units between two threads on large batches). Its sums are deterministic too, and
-    // from 8 units whether it takes a call does not depend on the thread count.
-    if h >= EXACT_GRADIENTS_MIN_HIDDEN
-        && crate::one_hidden_gradients_into(x, labels, net, hidden, probs, out.reborrow())
-    {
+    let n = x.nrows();
+    let Some(slices) = GradientSlices::of((d, h, c), &x, &labels, &hidden, &probs, &mut out) else {
+        return false;
+    };
+    if h > LANES_MAX_HIDDEN {
+        // Wide layers: the exact kernel's sweep, which reads each row once for all its units
+        // (two threads with half of the units each on large batches; no chain mixes units).
+        let threads = worth_splitting(n.saturating_mul(h * d.max(c + 2)), PARALLEL_MIN_WORK);
+        gradient_sweep((d, h, c), p.w2, slices, threads);
         return true;
     }
-    let n = x.nrows();
-    let Some(GradientSlices {
+    let GradientSlices {
         x: xs,
         labels: ys,
         hidden: hs,
@@ -230,79 +216,29 @@ pub fn one_hidden_fast_gradients_into(
         db1: s1,
         dw2: g2,
         db2: s2,
-    }) = GradientSlices::of((d, h, c), &x, &labels, &hidden, &probs, &mut out)
-    else {
-        return false;
-    };
+    } = slices;
+    // Whether the tree's halves run on two threads changes no bit.
     let work = n.saturating_mul(h * (d + 2 * c + 4));
-    if h <= LANES_MAX_HIDDEN {
-        // Whether the tree's halves run on two threads changes no bit.
-        let parallel = worth_splitting(work, FAST_PARALLEL_MIN_WORK);
-        let batch = Batch {
-            x: xs,
-            labels: ys,
-            hidden: hs,
-            probs: ps,
-        };
-        let sums = lane_sums_tree(batch, (d, h, c), parallel, &|b: Batch<'_>| {
-            lane_sums(b, p.w2, d, h, c)
-        });
-        for j in 0..h {
-            for i in 0..d {
-                g1[i * h + j] = sums[W1_AT + i * LANES_MAX_HIDDEN + j];
-            }
-            s1[j] = sums[B1_AT + j];
-            for k in 0..c {
-                g2[j * c + k] = sums[W2_AT + j * ONE_HIDDEN_MAX_CLASSES + k];
-            }
+    let parallel = worth_splitting(work, FAST_PARALLEL_MIN_WORK);
+    let batch = Batch {
+        x: xs,
+        labels: ys,
+        hidden: hs,
+        probs: ps,
+    };
+    let sums = lane_sums_tree(batch, (d, h, c), parallel, &|b: Batch<'_>| {
+        lane_sums(b, p.w2, d, h, c)
+    });
+    for j in 0..h {
+        for i in 0..d {
+            g1[i * h + j] = sums[W1_AT + i * LANES_MAX_HIDDEN + j];
         }
-        s2.copy_from_slice(&sums[B2_AT..B2_AT + c]);
-        return true;
-    }
-    // `db2` first: it also checks the labels.
-    by_inputs_classes!(output_bias_kernel, d, c, (ys, ps, s2));
-    let chunks = h.div_ceil(U);
-    // W2 transposed into unit chunks (zero past the last unit), and dW1 by chunk, on the stack.
-    let mut w2t = [[[0.0f64; U]; ONE_HIDDEN_MAX_CLASSES]; MAX_CHUNKS];
-    for (j, w2_j) in p.w2.chunks_exact(c).enumerate() {
-        for (k, &w) in w2_j.iter().enumerate() {
-            w2t[j / U][k][j % U] = w;
+        s1[j] = sums[B1_AT + j];
+        for k in 0..c {
+            g2[j * c + k] = sums[W2_AT + j * ONE_HIDDEN_MAX_CLASSES + k];
         }
     }
-    let w2t = &w2t[..chunks];
-    let mut g1c = [[[0.0f64; U]; ONE_HIDDEN_MAX_INPUTS]; MAX_CHUNKS];
-    let g1c = &mut g1c[..chunks];
-    let threads = rayon::current_num_threads();
-    if worth_splitting(work, FAST_PARALLEL_MIN_WORK) && chunks > 1 {
-        // Chunks of units in groups, one group per task: a unit's sums do not depend on its
-        // group.
-        let per_task = chunks.div_ceil(threads);
-        g1c.par_chunks_mut(per_task)
-            .zip(s1.par_chunks_mut(per_task * U))
-            .zip(g2.par_chunks_mut(per_task * U * c))
-            .zip(w2t.par_chunks(per_task))
-            .enumerate()
-            .for_each(|(t, (((g1c, s1), g2), w2t))| {
-                by_inputs_classes!(
-                    unit_gradients_kernel,
-                    d,
-                    c,
-                    (xs, ys, hs, ps, h, t * per_task, w2t, g1c, s1, g2)
-                )
-            });
-    } else {
-        by_inputs_classes!(
-            unit_gradients_kernel,
-            d,
-            c,
-            (xs, ys, hs, ps, h, 0, w2t, g1c, s1, g2)
-        );
-    }
-    for (i, g1_i) in g1.chunks_exact_mut(h).enumerate() {
-        for (j, g) in g1_i.iter_mut().enumerate() {
-            *g = g1c[j / U][i][j % U];
-        }
-    }
+    s2.copy_from_slice(&sums[B2_AT..B2_AT + c]);
     true
 }
 
@@ -624,168 +560,6 @@ fn unit_chunk(row: &[f64], c: usize) -> [f64; U] {
 #[inline(always)]
 pub(crate) fn lane_total(v: [f64; U]) -> f64 {
     (v[0] + v[2]) + (v[1] + v[3])
-}
-
-dispatched! {
-    /// `db2[k] = Σ_r probs[r, k] - #{r: labels[r] = k}`: the probabilities summed in lanes
-    /// over the flat array (lane `l` holds class `l % C`), the labels counted exactly; panics
-    /// on a label that is not a class. (`D` only keeps the dispatch uniform.)
-    fn output_bias_kernel<const D: usize, const C: usize>(
-        labels: &[usize],
-        probs: &[f64],
-        db2: &mut [f64],
-    ) {
-        let counts: [usize; C] =
-            std::array::from_fn(|k| labels.iter().filter(|&&y| y == k).count());
-        assert!(
-            counts.iter().sum::<usize>() == labels.len(),
-            "a label is not one of the {C} classes"
-        );
-        let mut acc = [[0.0f64; C]; U];
-        let mut blocks = probs.chunks_exact(U * C);
-        for b in &mut blocks {
-            for (acc_l, p_r) in acc.iter_mut().zip(b.chunks_exact(C)) {
-                for k in 0..C {
-                    acc_l[k] += p_r[k];
-                }
-            }
-        }
-        for (acc_l, p_r) in acc.iter_mut().zip(blocks.remainder().chunks_exact(C)) {
-            for k in 0..C {
-                acc_l[k] += p_r[k];
-            }
-        }
-        for (k, g) in db2.iter_mut().enumerate() {
-            *g = lane_total(std::array::from_fn(|l| acc[l][k])) - counts[k] as f64;
-        }
-    }
-}
-
-dispatched! {
-    /// The gradient sums of the chunks `c0..c0 + w2t.len()` of [`U`] units, the units in
-    /// lanes, one sweep over the rows per chunk: `dW1[·, units]` into `g1c`, `db1[units]` into
-    /// `s1`, `dW2[units, ·]` into `g2` (`s1` and `g2` end at the last unit, so the last chunk
-    /// may be short). `w2t` holds `W2` transposed, in chunks.
-    #[allow(clippy::too_many_arguments)]
-    fn unit_gradients_kernel<const D: usize, const C: usize>(
-        x: &[f64],
-        labels: &[usize],
-        hidden: &[f64],
-        probs: &[f64],
-        h: usize,
-        c0: usize,
-        w2t: &[[[f64; U]; ONE_HIDDEN_MAX_CLASSES]],
-        g1c: &mut [[[f64; U]; ONE_HIDDEN_MAX_INPUTS]],
-        s1: &mut [f64],
-        g2: &mut [f64],
-    ) {
-        for (u, ((w2, g1), (s1, g2))) in w2t
-            .iter()
-            .zip(g1c.iter_mut())
-            .zip(s1.chunks_mut(U).zip(g2.chunks_mut(U * C)))
-            .enumerate()
-        {
-            let c = c0 + u;
-            let w2: [[f64; U]; C] = std::array::from_fn(|k| w2[k]);
-            let sums = if (c + 1) * U <= h {
-                chunk_sums::<D, C>(x, labels, hidden, probs, h, c, &w2, true)
-            } else {
-                chunk_sums::<D, C>(x, labels, hidden, probs, h, c, &w2, false)
-            };
-            g1[..D].copy_from_slice(&sums.w1);
-            for (l, s) in s1.iter_mut().enumerate() {
-                *s = sums.b1[l];
-            }
-            for (l, g2_j) in g2.chunks_exact_mut(C).enumerate() {
-                for k in 0..C {
-                    g2_j[k] = sums.w2[k][l];
-                }
-            }
-        }
-    }
-}
-
-/// One chunk's gradient sums, lane `l` for unit `U c + l`.
-#[derive(Clone, Copy)]
-struct ChunkSums<const D: usize, const C: usize> {
-    w1: [[f64; U]; D],
-    b1: [f64; U],
-    w2: [[f64; U]; C],
-}
-
-impl<const D: usize, const C: usize> ChunkSums<D, C> {
-    const ZERO: Self = Self {
-        w1: [[0.0; U]; D],
-        b1: [0.0; U],
-        w2: [[0.0; U]; C],
-    };
-
-    /// Adds one row: inputs `x_r`, label `y`, probabilities `p_r`, the chunk's activations `a`.
-    #[inline(always)]
-    fn add_row(&mut self, x_r: &[f64], y: usize, p_r: &[f64], a: [f64; U], w2: &[[f64; U]; C]) {
-        // δ3 = p - onehot(y); δ2 = (Σ_k δ3[k] W2[·, k]) (1 - a²)
-        let d3: [f64; C] = std::array::from_fn(|k| p_r[k] - if y == k { 1.0 } else { 0.0 });
-        let mut d2 = [0.0f64; U];
-        for k in 0..C {
-            for l in 0..U {
-                d2[l] = d3[k].mul_add(w2[k][l], d2[l]);
-            }
-        }
-        for l in 0..U {
-            d2[l] *= a[l].mul_add(-a[l], 1.0);
-            self.b1[l] += d2[l];
-        }
-        for i in 0..D {
-            for l in 0..U {
-                self.w1[i][l] = x_r[i].mul_add(d2[l], self.w1[i][l]);
-            }
-        }
-        for k in 0..C {
-            for l in 0..U {
-                self.w2[k][l] = a[l].mul_add(d3[k], self.w2[k][l]);
-            }
-        }
-    }
-}
-
-/// Chunk `c`'s sums over all rows, in order. (Splitting them between two sets of accumulators,
-/// to halve the dependency chains, measured slower: the sets no longer fit in registers.)
-/// `full`: the chunk has all [`U`] units.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn chunk_sums<const D: usize, const C: usize>(
-    x: &[f64],
-    labels: &[usize],
-    hidden: &[f64],
-    probs: &[f64],
-    h: usize,
-    c: usize,
-    w2: &[[f64; U]; C],
-    full: bool,
-) -> ChunkSums<D, C> {
-    // Unit `U c + l` of the row starting at `start`: one vector load, and for a short chunk
-    // the lanes past the last unit replaced by zeros (a select, so that whatever the load
-    // read past the row cannot leak in); the batch's last row, whose load would run past the
-    // end, is copied value by value.
-    let units = h - c * U;
-    let load = |start: usize| -> [f64; U] {
-        let at = start + c * U;
-        match hidden.get(at..at + U) {
-            Some(v) if full => v.try_into().expect("U values"),
-            Some(v) => std::array::from_fn(|l| if l < units { v[l] } else { 0.0 }),
-            None => unit_chunk(&hidden[start..start + h], c),
-        }
-    };
-    let mut sums = ChunkSums::<D, C>::ZERO;
-    for (r, ((x_r, &y), p_r)) in x
-        .chunks_exact(D)
-        .zip(labels)
-        .zip(probs.chunks_exact(C))
-        .enumerate()
-    {
-        sums.add_row(x_r, y, p_r, load(r * h), w2);
-    }
-    sums
 }
 
 /// Rows per leaf of the rows-in-lanes gradient sums (a multiple of 4): a batch of more rows

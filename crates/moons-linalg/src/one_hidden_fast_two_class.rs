@@ -42,6 +42,10 @@ use crate::one_hidden_fast::{
     check_labels, fast_shape, lane_sums_tree, lane_total, Batch, LaneSums, B1_AT, B2_AT,
     FAST_PARALLEL_MIN_WORK, LANES_MAX_HIDDEN, W1_AT, W2_AT,
 };
+use crate::plan::THRESHOLDS;
+
+// The kernel's arrays hold the rows-in-lanes widths.
+const _: () = assert!(THRESHOLDS.two_class_max_hidden <= LANES_MAX_HIDDEN);
 
 /// Rows per block: one f32 vector.
 const R: usize = 8;
@@ -74,7 +78,7 @@ pub fn one_hidden_fast_two_class_gradients_into(
     };
     let n = x.nrows();
     if c != 2
-        || h > LANES_MAX_HIDDEN
+        || h > THRESHOLDS.two_class_max_hidden
         || labels.len() != n
         || dw1.dim() != (d, h)
         || db1.len() != h

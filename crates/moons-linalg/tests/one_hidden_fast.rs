@@ -157,10 +157,11 @@ fn fast_pass_is_close_to_the_exact_kernels_on_random_shapes() {
             cases += 1;
         }
     }
-    // Every (D, C) kernel and the extreme widths, on a batch that spans several row groups.
+    // Every (D, C) kernel, the extreme widths and the narrowest layer past rows in lanes, on
+    // a batch that spans several row groups.
     for d in 1..=4 {
         for c in 2..=4 {
-            for h in [1, 2, 3, 64] {
+            for h in [1, 2, 3, 7, 64] {
                 let case = Case::random(&mut rng, 5000, d, h, c, 1.5);
                 let w = compare(&case);
                 check(w, &format!("n=5000 d={d} h={h} c={c}"));
@@ -169,7 +170,7 @@ fn fast_pass_is_close_to_the_exact_kernels_on_random_shapes() {
             }
         }
     }
-    assert_eq!(cases, 248);
+    assert_eq!(cases, 260);
     eprintln!("worst error / bound: {worst:?}");
 }
 
@@ -223,6 +224,8 @@ fn fast_pass_is_deterministic_for_any_thread_count() {
         Case::random(&mut rng, 5000, 2, 64, 2, 1.5),
         Case::random(&mut rng, 20_000, 2, 3, 2, 1.5),
         Case::random(&mut rng, 3001, 4, 50, 3, 1.5),
+        // Seven units: the exact kernel's sweep splits them 4 + 3 between two threads.
+        Case::random(&mut rng, 40_000, 2, 7, 3, 1.5),
         Case::random(&mut rng, 200, 2, 3, 2, 1.5),
         // Rows in lanes with enough work to split the gradient's leaves across threads.
         Case::random(&mut rng, 40_003, 4, 6, 4, 1.5),

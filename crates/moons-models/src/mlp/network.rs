@@ -17,49 +17,41 @@
 //! without changing that arithmetic. A workspace in fast mode swaps `tanh` and `exp` for
 //! vectorised approximations (see `moons_linalg::fast`).
 //!
-//! In fast mode a network with one tanh hidden layer of any width up to 64 (up to 4 inputs, 2
-//! to 4 classes) runs its whole forward pass and its whole backward pass as one kernel each
-//! (`moons_linalg::one_hidden_fast_forward_into` / `one_hidden_fast_gradients_into`): rows or
-//! units in SIMD lanes, sums in any order (from 8 units the gradients are the exact fused
-//! kernel's, on the fast forward pass's outputs), so not the layered code's bits, but
-//! deterministic (the same bits on every run and for any number of threads).
-//! `crates/moons-linalg/tests/one_hidden_fast.rs` compares them with the exact kernels. Other
-//! fast-mode networks take the layered code with the approximations. A training step needs
-//! only the gradients: [`Mlp::gradients`] gives a fast-mode two-class network of up to 6 units
-//! both passes in one single-precision sweep that writes nothing else
-//! (`moons_linalg::one_hidden_fast_two_class_gradients_into`).
+//! Which kernels run is the workspace's [`Plan`](moons_linalg::Plan), chosen once by
+//! `moons_linalg::select` from the model's shape and the mode (the table is in
+//! `crates/moons-linalg/src/plan.rs`). For a network with one tanh hidden layer (up to 4
+//! inputs, 64 units, 2 to 4 classes) it names a fused kernel for each pass:
 //!
-//! Otherwise (exact mode, or where the fast kernels decline) a network with one tanh hidden
-//! layer of 5 to 64 units (up to 4 inputs and classes) takes a shortcut: the whole forward pass
-//! is one sweep over the rows and the whole backward pass another
-//! (`moons_linalg::one_hidden_forward_into` / `one_hidden_gradients_into`). They compute every
-//! value with the same operations in the same order as the layered code below (which stays
-//! the reference, and runs for every other shape), so the bits are the same; they only stop
-//! writing `N x H` intermediates between kernels. `crates/moons-linalg/tests/one_hidden.rs`
-//! checks the two against each other.
+//! - exact mode, 5 to 64 units: `moons_linalg::one_hidden_forward_into` and
+//!   `one_hidden_gradients_into`, one sweep over the rows each. They compute every value with
+//!   the same operations in the same order as the layered code below (which stays the
+//!   reference, and runs for every other shape), so the bits are the same; they only stop
+//!   writing `N x H` intermediates between kernels (`crates/moons-linalg/tests/one_hidden.rs`
+//!   checks the two against each other);
+//! - fast mode, any width: `one_hidden_fast_forward_into` and
+//!   `one_hidden_fast_gradients_into`, rows or units in SIMD lanes and sums in a fixed order of
+//!   their own, so not the layered code's bits, but deterministic (the same bits on every run
+//!   and for any number of threads; `crates/moons-linalg/tests/one_hidden_fast.rs` compares
+//!   them with the exact kernels). A training step needs only the gradients: for a two-class
+//!   network of up to 6 units [`Mlp::gradients`] runs both passes in one single-precision
+//!   sweep that writes nothing else (`one_hidden_fast_two_class_gradients_into`).
+//!
+//! A planned kernel declines only a batch it cannot take (a non-contiguous view, or in exact
+//! mode one whose products numpy would route differently); the layered code then computes it.
 
+use moons_linalg::Gradients as planned;
 use moons_linalg::{
     affine_into, backprop_deltas_into, cross_entropy_sum, one_hidden_fast_forward_into,
     one_hidden_fast_gradients_into, one_hidden_fast_two_class_gradients_into,
     one_hidden_forward_into, one_hidden_gradients_into, softmax_delta_into,
-    softmax_rows_approx_into, softmax_rows_into, sum_of_squares, weight_gradients_into, ForwardOut,
-    GradOut, LayerActivation, OneHiddenParams, ONE_HIDDEN_MIN_USEFUL_HIDDEN,
+    softmax_rows_approx_into, softmax_rows_into, sum_of_squares, weight_gradients_into, Forward,
+    ForwardOut, GradOut, LayerActivation, Mode, NetworkShape, OneHiddenParams, Step,
 };
 use ndarray::{ArrayView1, ArrayView2};
 
 use super::workspace::{rows, rows_mut};
 use super::{Gradients, Mlp, Workspace};
 use crate::Activation;
-
-/// The signature the exact and the fast fused gradient kernels share.
-type FusedGradients = fn(
-    ArrayView2<'_, f64>,
-    ArrayView1<'_, usize>,
-    OneHiddenParams<'_>,
-    ArrayView2<'_, f64>,
-    ArrayView2<'_, f64>,
-    GradOut<'_>,
-) -> bool;
 
 /// A one-hidden-layer network's gradients as the fused kernels write them.
 fn grad_out(grads: &mut Gradients) -> GradOut<'_> {
@@ -99,10 +91,16 @@ impl Mlp {
         }
     }
 
-    /// [`Self::one_hidden_tanh`] where the exact fused kernels pay off for the width.
-    fn one_hidden_tanh_exact(&self) -> Option<OneHiddenParams<'_>> {
-        self.one_hidden_tanh()
-            .filter(|net| net.b1.len() >= ONE_HIDDEN_MIN_USEFUL_HIDDEN)
+    /// The shape the kernel choice (`moons_linalg::select`) reads.
+    pub(super) fn network_shape(&self) -> NetworkShape {
+        match self.one_hidden_tanh() {
+            Some(net) => NetworkShape::OneHiddenTanh {
+                inputs: net.w1.nrows(),
+                hidden: net.b1.len(),
+                classes: net.b2.len(),
+            },
+            None => NetworkShape::Other,
+        }
     }
 
     /// Forward pass over the rows of `x`, leaving hidden outputs, logits and probabilities in
@@ -114,24 +112,19 @@ impl Mlp {
             "batch of {n} rows exceeds the workspace capacity {}",
             ws.rows
         );
-        // Fast mode, one small tanh hidden layer: one fused, vectorised kernel (not the layers'
-        // bits; deterministic). It declines what it does not take.
-        if ws.fast {
-            if let Some(net) = self.one_hidden_tanh() {
-                if one_hidden_fast_forward_into(x, net, forward_out(ws, n)) {
-                    return;
-                }
-            }
+        // The workspace's plan names the kernel; a fused or fast one declines only a batch it
+        // cannot take (see `moons_linalg::select`), which the layers below then compute.
+        let fused = match (ws.plan.forward, self.one_hidden_tanh()) {
+            (Forward::Fast, Some(net)) => one_hidden_fast_forward_into(x, net, forward_out(ws, n)),
+            (Forward::Fused, Some(net)) => one_hidden_forward_into(x, net, forward_out(ws, n)),
+            _ => false,
+        };
+        if fused {
+            return;
         }
-        // One small tanh hidden layer, exact mode: the fused sweep (same bits as the layers
-        // below), when the shapes qualify. (Every shape it takes, the fast kernel above takes.)
-        if let Some(net) = self.one_hidden_tanh_exact().filter(|_| !ws.fast) {
-            if one_hidden_forward_into(x, net, forward_out(ws, n)) {
-                return;
-            }
-        }
+        let fast = ws.plan.mode == Mode::Fast;
         let last = self.layers.len() - 1;
-        let hidden_activation = match (self.activation, ws.fast) {
+        let hidden_activation = match (self.activation, fast) {
             (Activation::Tanh, false) => LayerActivation::Tanh,
             (Activation::Tanh, true) => LayerActivation::FastTanh,
             // Other activations run as a separate sweep after the affine map.
@@ -165,7 +158,7 @@ impl Mlp {
         }
         // p = softmax(z_L)
         let logits = rows(&ws.logits, n);
-        if ws.fast {
+        if fast {
             softmax_rows_approx_into(logits, rows_mut(&mut ws.probs, n));
         } else {
             softmax_rows_into(logits, rows_mut(&mut ws.probs, n));
@@ -214,7 +207,7 @@ impl Mlp {
         ws: &mut Workspace,
         grads: &mut Gradients,
     ) {
-        if ws.fast && self.fast_two_class_gradients(x, y, grads) {
+        if ws.plan.step == Step::FastTwoClass && self.fast_two_class_gradients(x, y, grads) {
             self.add_weight_decay(reg_lambda, grads);
             return;
         }
@@ -245,20 +238,21 @@ impl Mlp {
         ws: &mut Workspace,
         grads: &mut Gradients,
     ) {
-        // Fast mode, one small tanh hidden layer: the gradients in one vectorised kernel.
-        if ws.fast {
-            if let Some(net) = self.one_hidden_tanh() {
-                let kernel = one_hidden_fast_gradients_into;
-                if self.fused_backward(kernel, net, x, y, reg_lambda, ws, grads) {
-                    return;
+        // The planned kernel; it declines only a batch it cannot take (see `forward`).
+        if let Some(net) = self.one_hidden_tanh() {
+            let n = x.nrows();
+            let (hidden, probs) = (rows(&ws.hidden[0], n), rows(&ws.probs, n));
+            let fused = match ws.plan.gradients {
+                planned::Fast => {
+                    one_hidden_fast_gradients_into(x, y, net, hidden, probs, grad_out(grads))
                 }
-            }
-        }
-        // One small tanh hidden layer: the fused sweep (same bits as the layers below), when the
-        // shapes qualify.
-        if let Some(net) = self.one_hidden_tanh_exact() {
-            let kernel = one_hidden_gradients_into;
-            if self.fused_backward(kernel, net, x, y, reg_lambda, ws, grads) {
+                planned::Fused => {
+                    one_hidden_gradients_into(x, y, net, hidden, probs, grad_out(grads))
+                }
+                planned::Layered => false,
+            };
+            if fused {
+                self.add_weight_decay(reg_lambda, grads);
                 return;
             }
         }
@@ -295,28 +289,6 @@ impl Mlp {
         }
 
         self.add_weight_decay(reg_lambda, grads);
-    }
-
-    /// Backpropagation of a one-hidden-layer network by one of the fused gradient kernels
-    /// (which share a signature), plus the L2 term; `false` if the kernel declined the shapes.
-    #[allow(clippy::too_many_arguments)]
-    fn fused_backward(
-        &self,
-        kernel: FusedGradients,
-        net: OneHiddenParams<'_>,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, usize>,
-        reg_lambda: f64,
-        ws: &Workspace,
-        grads: &mut Gradients,
-    ) -> bool {
-        let n = x.nrows();
-        let hidden = rows(&ws.hidden[0], n);
-        let done = kernel(x, y, net, hidden, rows(&ws.probs, n), grad_out(grads));
-        if done {
-            self.add_weight_decay(reg_lambda, grads);
-        }
-        done
     }
 
     /// `dW_l += λ W_l` (the biases are not regularised).

@@ -1,5 +1,6 @@
 //! Buffers for one batch, owned by the caller so that a training step never allocates.
 
+use moons_linalg::{select, Mode, NetworkShape, Plan};
 use ndarray::{s, Array2, ArrayView2, ArrayViewMut2};
 
 use super::{Layer, Mlp};
@@ -20,8 +21,11 @@ pub struct Workspace {
     pub(super) deltas: Vec<Array2<f64>>,
     /// Per-row cross-entropy terms, summed pairwise as numpy does.
     pub(super) loss_terms: Vec<f64>,
-    /// Approximate `tanh` and `exp` (the opt-in fast mode) instead of the C library's.
-    pub(super) fast: bool,
+    /// The model's shape, as the kernel choice sees it.
+    shape: NetworkShape,
+    /// The kernels the model runs with these buffers, chosen once by `moons_linalg::select`
+    /// (and again when the mode changes).
+    pub(super) plan: Plan,
 }
 
 /// The most `f64` values a workspace may hold (2 GiB): a request past it is refused before
@@ -70,6 +74,7 @@ impl Workspace {
             .map(|l| Array2::zeros((capacity, l.outputs())))
             .collect();
         let classes = model.layers[model.layers.len() - 1].outputs();
+        let shape = model.network_shape();
         Self {
             rows: capacity,
             hidden,
@@ -77,7 +82,8 @@ impl Workspace {
             probs: Array2::zeros((capacity, classes)),
             deltas,
             loss_terms: vec![0.0; capacity],
-            fast: false,
+            shape,
+            plan: select(shape, Mode::Exact),
         }
     }
 
@@ -86,12 +92,19 @@ impl Workspace {
     /// absolute error below `moons_linalg::fast::TANH_MAX_ABS_ERROR`, 2e-7, per activation):
     /// faster, most for small networks, no longer numpy's bits. Off by default.
     pub fn set_fast(&mut self, fast: bool) {
-        self.fast = fast;
+        let mode = if fast { Mode::Fast } else { Mode::Exact };
+        self.plan = select(self.shape, mode);
     }
 
     /// Whether the fast mode is on.
     pub fn is_fast(&self) -> bool {
-        self.fast
+        self.plan.mode == Mode::Fast
+    }
+
+    /// The kernels the model this workspace was made for runs with it (see
+    /// `moons_linalg::select`).
+    pub fn plan(&self) -> Plan {
+        self.plan
     }
 
     /// The largest batch this workspace holds.
