@@ -67,6 +67,57 @@ macro_rules! dispatched {
 }
 pub(crate) use dispatched;
 
+/// The one table from a one-hidden-layer network's run-time inputs `d` and classes `c` to
+/// kernels compiled for them (`1 ≤ d ≤ 4`, `2 ≤ c ≤ 4`, [`THRESHOLDS`]), in two forms:
+///
+/// - `by_inputs_classes!(kernel, d, c, (args))` calls `kernel::<D, C>(args)`;
+/// - `by_inputs_classes!(@ d, c, call, extra..)` expands `call!(D, C, extra..)`, for kernels
+///   with more const parameters (a width, vector counts).
+macro_rules! by_inputs_classes {
+    ($kernel:ident, $d:expr, $c:expr, ($($arg:expr),*)) => {{
+        macro_rules! inputs_classes {
+            ($dd:literal, $cc:literal) => {
+                $kernel::<$dd, $cc>($($arg),*)
+            };
+        }
+        $crate::dispatch::by_inputs_classes!(@ $d, $c, inputs_classes)
+    }};
+    (@ $d:expr, $c:expr, $call:ident $(, $extra:tt)*) => {
+        match ($d, $c) {
+            (1, 2) => $call!(1, 2 $(, $extra)*),
+            (1, 3) => $call!(1, 3 $(, $extra)*),
+            (1, 4) => $call!(1, 4 $(, $extra)*),
+            (2, 2) => $call!(2, 2 $(, $extra)*),
+            (2, 3) => $call!(2, 3 $(, $extra)*),
+            (2, 4) => $call!(2, 4 $(, $extra)*),
+            (3, 2) => $call!(3, 2 $(, $extra)*),
+            (3, 3) => $call!(3, 3 $(, $extra)*),
+            (3, 4) => $call!(3, 4 $(, $extra)*),
+            (4, 2) => $call!(4, 2 $(, $extra)*),
+            (4, 3) => $call!(4, 3 $(, $extra)*),
+            (4, 4) => $call!(4, 4 $(, $extra)*),
+            _ => unreachable!("at most 4 inputs and 2 to 4 classes, checked with the shape"),
+        }
+    };
+}
+pub(crate) use by_inputs_classes;
+
+/// Expands `call!(D, C, H)` for the run-time `(d, c)` and a width `h ≤ 6` (rows in lanes).
+macro_rules! by_lanes_shape {
+    ($h:expr, $d:expr, $c:expr, $call:ident) => {
+        match $h {
+            1 => $crate::dispatch::by_inputs_classes!(@ $d, $c, $call, 1),
+            2 => $crate::dispatch::by_inputs_classes!(@ $d, $c, $call, 2),
+            3 => $crate::dispatch::by_inputs_classes!(@ $d, $c, $call, 3),
+            4 => $crate::dispatch::by_inputs_classes!(@ $d, $c, $call, 4),
+            5 => $crate::dispatch::by_inputs_classes!(@ $d, $c, $call, 5),
+            6 => $crate::dispatch::by_inputs_classes!(@ $d, $c, $call, 6),
+            _ => unreachable!("at most LANES_MAX_HIDDEN units"),
+        }
+    };
+}
+pub(crate) use by_lanes_shape;
+
 /// [`THRESHOLDS`]' `parallel_min_work`: the exact kernels' threshold.
 pub(crate) const PARALLEL_MIN_WORK: usize = THRESHOLDS.parallel_min_work;
 

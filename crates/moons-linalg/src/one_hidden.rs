@@ -34,7 +34,9 @@
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rayon::prelude::*;
 
-use crate::dispatch::{dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK};
+use crate::dispatch::{
+    by_inputs_classes, dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK,
+};
 use crate::gemv;
 use crate::libm;
 use crate::plan::THRESHOLDS;
@@ -56,31 +58,17 @@ fn lanes(h: usize) -> usize {
 /// Calls `$kernel::<D, HP, C>($args)` for the run-time `(d, lanes(h), c)`.
 macro_rules! by_shape {
     ($kernel:ident, $d:expr, $h:expr, $c:expr, ($($arg:expr),*)) => {{
-        macro_rules! inputs_classes {
-            ($hp:literal) => {
-                match ($d, $c) {
-                    (1, 2) => $kernel::<1, $hp, 2>($($arg),*),
-                    (1, 3) => $kernel::<1, $hp, 3>($($arg),*),
-                    (1, 4) => $kernel::<1, $hp, 4>($($arg),*),
-                    (2, 2) => $kernel::<2, $hp, 2>($($arg),*),
-                    (2, 3) => $kernel::<2, $hp, 3>($($arg),*),
-                    (2, 4) => $kernel::<2, $hp, 4>($($arg),*),
-                    (3, 2) => $kernel::<3, $hp, 2>($($arg),*),
-                    (3, 3) => $kernel::<3, $hp, 3>($($arg),*),
-                    (3, 4) => $kernel::<3, $hp, 4>($($arg),*),
-                    (4, 2) => $kernel::<4, $hp, 2>($($arg),*),
-                    (4, 3) => $kernel::<4, $hp, 3>($($arg),*),
-                    (4, 4) => $kernel::<4, $hp, 4>($($arg),*),
-                    _ => unreachable!("checked by fused_shape"),
-                }
+        macro_rules! call {
+            ($dd:literal, $cc:literal, $hp:literal) => {
+                $kernel::<$dd, $hp, $cc>($($arg),*)
             };
         }
         match lanes($h) {
-            4 => inputs_classes!(4),
-            8 => inputs_classes!(8),
-            16 => inputs_classes!(16),
-            32 => inputs_classes!(32),
-            64 => inputs_classes!(64),
+            4 => by_inputs_classes!(@ $d, $c, call, 4),
+            8 => by_inputs_classes!(@ $d, $c, call, 8),
+            16 => by_inputs_classes!(@ $d, $c, call, 16),
+            32 => by_inputs_classes!(@ $d, $c, call, 32),
+            64 => by_inputs_classes!(@ $d, $c, call, 64),
             _ => unreachable!("checked by fused_shape"),
         }
     }};
@@ -270,6 +258,15 @@ pub(crate) fn gradient_sweep(
         dw2: g2,
         db2: s2,
     } = slices;
+    // Every row, with units from `first` on.
+    let batch = |first: usize| Rows {
+        x: xs,
+        labels: ys,
+        hidden: hs,
+        probs: ps,
+        stride: h,
+        first,
+    };
     // The gradients of `width` units from `first` on: `g1` their D x width block of dW1.
     let units = |first: usize,
                  width: usize,
@@ -283,7 +280,7 @@ pub(crate) fn gradient_sweep(
             d,
             width,
             c,
-            (xs, ys, w2, hs, h, first, ps, g1, s1, g2, s2)
+            (batch(first), w2, g1, s1, g2, s2)
         )
     };
     if !threads || h < 2 {
@@ -317,9 +314,10 @@ fn output_deltas<const C: usize>(p_r: &[f64], label: usize) -> [f64; C] {
     std::array::from_fn(|k| p_r[k] - if k == label { 1.0 } else { 0.0 })
 }
 
-/// Some consecutive rows of a batch, for [`UnitSums::add_rows`]: their inputs (`D` each),
+/// Some consecutive rows of a batch, for the gradient kernel: their inputs (`D` each),
 /// labels, hidden outputs (rows of `stride`, the kernel's units from `first`) and
 /// probabilities (`C` each).
+#[derive(Clone, Copy)]
 struct Rows<'a> {
     x: &'a [f64],
     labels: &'a [usize],
@@ -530,7 +528,6 @@ impl<'v> GradientSlices<'v> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn forward_rows(
     x: &[f64],
     p: Params<'_>,
@@ -541,29 +538,20 @@ fn forward_rows(
     c: usize,
 ) {
     let h = p.b1.len();
-    by_shape!(
-        forward_kernel,
-        d,
-        h,
-        c,
-        (x, p.w1, p.b1, p.w2, p.b2, hidden, logits, probs)
-    )
+    by_shape!(forward_kernel, d, h, c, (x, p, hidden, logits, probs))
 }
 
 dispatched! {
     /// The forward pass with `D` inputs, at most `HP` hidden units and `C` classes, a block of
     /// rows at a time.
-    #[allow(clippy::too_many_arguments)]
     fn forward_kernel<const D: usize, const HP: usize, const C: usize>(
         x: &[f64],
-        w1: &[f64],
-        b1: &[f64],
-        w2: &[f64],
-        b2: &[f64],
+        p: Params<'_>,
         hidden: &mut [f64],
         logits: &mut [f64],
         probs: &mut [f64],
     ) {
+        let Params { w1, b1, w2, b2 } = p;
         let h = b1.len();
         let w1s: [&[f64]; D] = std::array::from_fn(|i| &w1[i * h..i * h + h]);
         let b1s = &b1[..h];
@@ -639,21 +627,16 @@ dispatched! {
     /// The gradient sums with `D` inputs, at most `HP` hidden units and `C` classes, one row
     /// at a time: the row's deltas are added to every chain before the next row. The chains
     /// live in local arrays laid out unit-minor, so each row's update vectorises across units.
-    #[allow(clippy::too_many_arguments)]
     fn gradient_kernel<const D: usize, const HP: usize, const C: usize>(
-        x: &[f64],
-        labels: &[usize],
+        batch: Rows<'_>,
         w2: &[f64],
-        hidden: &[f64],
-        stride: usize,
-        first: usize,
-        probs: &[f64],
         dw1: &mut [f64],
         db1: &mut [f64],
         dw2: &mut [f64],
         db2: &mut [f64],
     ) {
         // Units `first..first + h` of rows of `stride` hidden values.
+        let Rows { x, labels, hidden, probs, stride, first } = batch;
         let h = db1.len();
         // (Lets the compiler drop the bounds checks of the per-unit loop below.)
         assert!(h <= HP && first + h <= stride && hidden.len() / stride * C <= probs.len());

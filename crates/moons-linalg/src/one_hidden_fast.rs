@@ -69,7 +69,9 @@
 
 use ndarray::{ArrayView1, ArrayView2};
 
-use crate::dispatch::{dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK};
+use crate::dispatch::{
+    by_inputs_classes, dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK,
+};
 use crate::fast::{exp_approx, tanh_approx};
 use crate::one_hidden::{
     gradient_sweep, ForwardOut, ForwardSlices, GradOut, GradientSlices, OneHiddenParams, Params,
@@ -96,27 +98,6 @@ const L: usize = 8;
 /// Work (multiply-adds, a `tanh` counted as 25) below which a fast kernel stays on the
 /// calling thread ([`THRESHOLDS`]).
 pub(crate) const FAST_PARALLEL_MIN_WORK: usize = THRESHOLDS.fast_parallel_min_work;
-
-/// Calls `$kernel::<D, C>($args)` for the run-time `(d, c)`.
-macro_rules! by_inputs_classes {
-    ($kernel:ident, $d:expr, $c:expr, ($($arg:expr),*)) => {
-        match ($d, $c) {
-            (1, 2) => $kernel::<1, 2>($($arg),*),
-            (1, 3) => $kernel::<1, 3>($($arg),*),
-            (1, 4) => $kernel::<1, 4>($($arg),*),
-            (2, 2) => $kernel::<2, 2>($($arg),*),
-            (2, 3) => $kernel::<2, 3>($($arg),*),
-            (2, 4) => $kernel::<2, 4>($($arg),*),
-            (3, 2) => $kernel::<3, 2>($($arg),*),
-            (3, 3) => $kernel::<3, 3>($($arg),*),
-            (3, 4) => $kernel::<3, 4>($($arg),*),
-            (4, 2) => $kernel::<4, 2>($($arg),*),
-            (4, 3) => $kernel::<4, 3>($($arg),*),
-            (4, 4) => $kernel::<4, 4>($($arg),*),
-            _ => unreachable!("checked by fast_shape"),
-        }
-    };
-}
 
 /// `(D, H, C)` and the parameters as slices, when the kernels take this network and batch:
 /// small widths, consistent shapes, row-major storage.
@@ -260,12 +241,7 @@ fn forward_rows(
         return unsafe { avx2::forward_lanes_avx2(x, p, hidden, logits, probs, d, c) };
     }
     if h <= LANES_MAX_HIDDEN {
-        return by_inputs_classes!(
-            forward_lanes_kernel,
-            d,
-            c,
-            (x, p.w1, p.b1, p.w2, p.b2, hidden, logits, probs)
-        );
+        return by_inputs_classes!(forward_lanes_kernel, d, c, (x, p, hidden, logits, probs));
     }
     let chunks = h.div_ceil(U);
     // The parameters in unit chunks, zero past the last unit.
@@ -303,17 +279,14 @@ dispatched! {
     /// units, rows in lanes: each group's hidden values held transposed (`za[j * g + r]` is
     /// unit `j` of row `r`, `g` the group's rows padded to a multiple of [`L`]), so that every
     /// step is a loop along the rows over contiguous values.
-    #[allow(clippy::too_many_arguments)]
     fn forward_lanes_kernel<const D: usize, const C: usize>(
         x: &[f64],
-        w1: &[f64],
-        b1: &[f64],
-        w2: &[f64],
-        b2: &[f64],
+        p: Params<'_>,
         hidden: &mut [f64],
         logits: &mut [f64],
         probs: &mut [f64],
     ) {
+        let Params { w1, b1, w2, b2 } = p;
         let h = b1.len();
         // Set up once per call; each group overwrites what it reads.
         let mut za = [0.0f64; LANES_MAX_HIDDEN * GROUP_ROWS];
@@ -459,7 +432,6 @@ dispatched! {
     /// The forward pass with `D` inputs and `C` classes for wider hidden layers, units in
     /// lanes of [`U`], [`GROUP_ROWS`] rows at a time: `z = b1 + Σ_i x_i W1[i, ·]` row by row,
     /// `tanh` over the whole group in place, then the logits row by row and the softmax.
-    #[allow(clippy::too_many_arguments)]
     fn forward_units_kernel<const D: usize, const C: usize>(
         x: &[f64],
         p: Chunked<'_>,
@@ -724,7 +696,13 @@ dispatched! {
             block(x_b, y_b, h_b, p_b);
         }
         if full < n {
-            let (x_t, y_t, h_t, p_t) = padded_block(x, labels, hidden, probs, full, D, h, C);
+            let rows = Batch {
+                x,
+                labels,
+                hidden,
+                probs,
+            };
+            let (x_t, y_t, h_t, p_t) = padded_block(rows, full, (D, h, C));
             block(&x_t[..4 * D], &y_t, &h_t[..4 * h], &p_t[..4 * C]);
         }
         let mut sums = [0.0f64; B2_AT + ONE_HIDDEN_MAX_CLASSES];
@@ -758,17 +736,17 @@ pub(crate) fn check_labels<const C: usize>(labels: &[usize]) {
 
 /// The rows from `full` on (fewer than 4), padded to a block of four with rows whose `δ3` is
 /// exactly zero: `x = 0`, `a = 0`, label 0 and `p = onehot(0)`.
-#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+#[allow(clippy::type_complexity)]
 #[inline(always)]
 fn padded_block(
-    x: &[f64],
-    labels: &[usize],
-    hidden: &[f64],
-    probs: &[f64],
+    Batch {
+        x,
+        labels,
+        hidden,
+        probs,
+    }: Batch<'_>,
     full: usize,
-    d: usize,
-    h: usize,
-    c: usize,
+    (d, h, c): (usize, usize, usize),
 ) -> (
     [f64; 4 * ONE_HIDDEN_MAX_INPUTS],
     [usize; 4],
@@ -807,6 +785,7 @@ pub(crate) mod avx2 {
         check_labels, lane_total, padded_block, Batch, LaneSums, B1_AT, B2_AT, LANES_MAX_HIDDEN,
         W1_AT, W2_AT,
     };
+    use crate::dispatch::by_lanes_shape;
     use crate::fast::{exp_approx_avx2, tanh_approx_ps_in_place};
     use crate::one_hidden::{Params, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_INPUTS};
 
@@ -833,40 +812,13 @@ pub(crate) mod avx2 {
         // `kernel::<D, H, C, D G, H G, C G>`: the vector counts spelled out, since array
         // lengths cannot be computed from generic parameters.
         macro_rules! kernel_for {
-            ($d:literal, $h:literal, $c:literal) => {
+            ($d:literal, $c:literal, $h:literal) => {
                 kernel::<$d, $h, $c, { $d * G }, { $h * G }, { $c * G }>(
                     x, p, hidden, logits, probs,
                 )
             };
         }
-        macro_rules! by_inputs_classes_of_width {
-            ($h:literal) => {
-                match (d, c) {
-                    (1, 2) => kernel_for!(1, $h, 2),
-                    (1, 3) => kernel_for!(1, $h, 3),
-                    (1, 4) => kernel_for!(1, $h, 4),
-                    (2, 2) => kernel_for!(2, $h, 2),
-                    (2, 3) => kernel_for!(2, $h, 3),
-                    (2, 4) => kernel_for!(2, $h, 4),
-                    (3, 2) => kernel_for!(3, $h, 2),
-                    (3, 3) => kernel_for!(3, $h, 3),
-                    (3, 4) => kernel_for!(3, $h, 4),
-                    (4, 2) => kernel_for!(4, $h, 2),
-                    (4, 3) => kernel_for!(4, $h, 3),
-                    (4, 4) => kernel_for!(4, $h, 4),
-                    _ => unreachable!("checked by fast_shape"),
-                }
-            };
-        }
-        match p.b1.len() {
-            1 => by_inputs_classes_of_width!(1),
-            2 => by_inputs_classes_of_width!(2),
-            3 => by_inputs_classes_of_width!(3),
-            4 => by_inputs_classes_of_width!(4),
-            5 => by_inputs_classes_of_width!(5),
-            6 => by_inputs_classes_of_width!(6),
-            _ => unreachable!("at most LANES_MAX_HIDDEN units"),
-        }
+        by_lanes_shape!(p.b1.len(), d, c, kernel_for)
     }
 
     /// [`super::lane_sums_kernel`] for `h ≤ 6` units with AVX2 and FMA: the same operations,
@@ -883,34 +835,12 @@ pub(crate) mod avx2 {
         h: usize,
         c: usize,
     ) -> LaneSums {
-        macro_rules! by_inputs_classes_of_width {
-            ($h:literal) => {
-                match (d, c) {
-                    (1, 2) => lane_sums::<1, $h, 2>(b, w2),
-                    (1, 3) => lane_sums::<1, $h, 3>(b, w2),
-                    (1, 4) => lane_sums::<1, $h, 4>(b, w2),
-                    (2, 2) => lane_sums::<2, $h, 2>(b, w2),
-                    (2, 3) => lane_sums::<2, $h, 3>(b, w2),
-                    (2, 4) => lane_sums::<2, $h, 4>(b, w2),
-                    (3, 2) => lane_sums::<3, $h, 2>(b, w2),
-                    (3, 3) => lane_sums::<3, $h, 3>(b, w2),
-                    (3, 4) => lane_sums::<3, $h, 4>(b, w2),
-                    (4, 2) => lane_sums::<4, $h, 2>(b, w2),
-                    (4, 3) => lane_sums::<4, $h, 3>(b, w2),
-                    (4, 4) => lane_sums::<4, $h, 4>(b, w2),
-                    _ => unreachable!("checked by fast_shape"),
-                }
+        macro_rules! sums_for {
+            ($d:literal, $c:literal, $h:literal) => {
+                lane_sums::<$d, $h, $c>(b, w2)
             };
         }
-        match h {
-            1 => by_inputs_classes_of_width!(1),
-            2 => by_inputs_classes_of_width!(2),
-            3 => by_inputs_classes_of_width!(3),
-            4 => by_inputs_classes_of_width!(4),
-            5 => by_inputs_classes_of_width!(5),
-            6 => by_inputs_classes_of_width!(6),
-            _ => unreachable!("at most LANES_MAX_HIDDEN units"),
-        }
+        by_lanes_shape!(h, d, c, sums_for)
     }
 
     /// The gradient sums' accumulators, lane by lane.
@@ -973,8 +903,7 @@ pub(crate) mod avx2 {
             }
         }
         if full < n {
-            let (x_t, y_t, h_t, p_t) =
-                padded_block(b.x, b.labels, b.hidden, b.probs, full, D, H, C);
+            let (x_t, y_t, h_t, p_t) = padded_block(b, full, (D, H, C));
             let y = load_labels(&y_t);
             let d2 = outer_sums(&mut acc, &w, y, load_cols::<H>(&h_t), load_cols::<C>(&p_t));
             inner_sums(&mut acc, load_cols::<D>(&x_t), &d2);
@@ -1621,7 +1550,7 @@ mod tests {
                     forward_lanes_kernel,
                     d,
                     c,
-                    (&x, &w1, &b1, &w2, &b2, &mut h_want, z_want, p_want)
+                    (&x, p, &mut h_want, z_want, p_want)
                 );
                 let (mut h_got, mut zp_got) = outputs();
                 let (z_got, p_got) = zp_got.split_at_mut(n * c);

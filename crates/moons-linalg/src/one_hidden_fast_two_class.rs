@@ -274,6 +274,7 @@ mod avx2 {
     use std::arch::x86_64::*;
 
     use super::{gap_weights, Totals, R};
+    use crate::dispatch::by_lanes_shape;
     use crate::fast::{exp_approx_f32_ps, tanh_approx_ps_in_place};
     use crate::one_hidden::{Params, ONE_HIDDEN_MAX_INPUTS};
     use crate::one_hidden_fast::avx2::{block_inputs, hidden_inputs, total, widen_ps, G};
@@ -295,27 +296,13 @@ mod avx2 {
         d: usize,
         h: usize,
     ) -> LaneSums {
-        macro_rules! by_inputs {
-            ($h:literal) => {
-                // `sums::<D, H, D G>`: array lengths cannot be computed from generic parameters.
-                match d {
-                    1 => sums::<1, $h, 2>(x, labels, p),
-                    2 => sums::<2, $h, 4>(x, labels, p),
-                    3 => sums::<3, $h, 6>(x, labels, p),
-                    4 => sums::<4, $h, 8>(x, labels, p),
-                    _ => unreachable!("checked by fast_shape"),
-                }
+        // `sums::<D, H, D G>`: array lengths cannot be computed from generic parameters.
+        macro_rules! sums_for {
+            ($d:literal, $c:literal, $h:literal) => {
+                sums::<$d, $h, { $d * G }>(x, labels, p)
             };
         }
-        match h {
-            1 => by_inputs!(1),
-            2 => by_inputs!(2),
-            3 => by_inputs!(3),
-            4 => by_inputs!(4),
-            5 => by_inputs!(5),
-            6 => by_inputs!(6),
-            _ => unreachable!("at most LANES_MAX_HIDDEN units"),
-        }
+        by_lanes_shape!(h, d, 2, sums_for)
     }
 
     /// The sums for `D` inputs and `H` units, groups of blocks of eight rows step by step:
