@@ -190,17 +190,16 @@ pub fn run(args: &TrainArgs) -> Result<()> {
             batch_size: Some(trainer.effective_batch_size(train.n_samples())),
             ..trainer.clone()
         };
-        print_json(
-            args,
-            &hp,
-            &effective,
-            &saved,
-            &history,
+        let outcome = Outcome {
+            trainer: &effective,
+            saved: &saved,
+            history: &history,
             train_accuracy,
             test_accuracy,
-            &source,
-            warning.as_deref(),
-        )?;
+            source: &source,
+            warning: warning.as_deref(),
+        };
+        print_json(args, &hp, &outcome)?;
         return Ok(());
     }
     outln!("Training accuracy: {train_accuracy}")?;
@@ -381,18 +380,27 @@ fn hidden_label(hidden: &[usize]) -> String {
     widths.join(",")
 }
 
-#[allow(clippy::too_many_arguments)]
-fn print_json(
-    args: &TrainArgs,
-    hp: &Hyper,
-    trainer: &Trainer,
-    saved: &SavedModel,
-    history: &History,
+/// What a finished run reports: the settings as run, the model, its history and scores.
+struct Outcome<'a> {
+    trainer: &'a Trainer,
+    saved: &'a SavedModel,
+    history: &'a History,
     train_accuracy: f64,
     test_accuracy: Option<f64>,
-    source: &str,
-    warning: Option<&str>,
-) -> Result<()> {
+    source: &'a str,
+    warning: Option<&'a str>,
+}
+
+fn print_json(args: &TrainArgs, hp: &Hyper, outcome: &Outcome<'_>) -> Result<()> {
+    let &Outcome {
+        trainer,
+        saved,
+        history,
+        train_accuracy,
+        test_accuracy,
+        source,
+        warning,
+    } = outcome;
     let mut losses: Vec<(usize, f64)> = history.reports.iter().map(|r| (r.pass, r.loss)).collect();
     // The last pass is in `history` (and is what a caller comparing runs wants) even when it
     // is not a multiple of --print-every.
