@@ -335,7 +335,7 @@ def main():
 
 
 def write_fixture():
-    """Inputs and numpy's outputs for the Rust unit tests (crates/moons-linalg/src/gemv.rs)."""
+    """Inputs and numpy's outputs for the Rust unit tests (crates/moons-linalg/src/exact/gemv.rs)."""
     rs = np.random.RandomState(99)
     gemv_t_cases, gemv_n_cases, ddot_cases, sum_cases = [], [], [], []
     for N in [2, 3, 5, 7, 8, 17, 64, 101, 150, 200]:

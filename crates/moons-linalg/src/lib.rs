@@ -6,7 +6,7 @@
 //! - a matrix product computes every output as a fused multiply-add chain over the inner
 //!   dimension, starting from zero ([`matmul_into`]), except where one operand is a row or
 //!   a column: numpy then calls OpenBLAS's `dgemv`/`ddot`, whose rounding is mirrored
-//!   separately (`gemv.rs`; a network with a one-unit layer, or a batch of one row);
+//!   separately (`exact/gemv.rs`; a network with a one-unit layer, or a batch of one row);
 //! - `np.sum(a, axis=0)` adds rows in order, except for a single column, which numpy sums
 //!   pairwise ([`column_sums_into`]);
 //! - a reduction over rows adds them in order ([`column_sums_into`]), while a sum over one
@@ -33,39 +33,32 @@
 //! ```
 #![warn(missing_docs)]
 
-mod activation;
-mod backprop;
 mod dispatch;
+mod exact;
 pub mod fast;
-mod gemv;
 mod lanes;
-mod layer;
 pub mod libm;
-mod matmul;
 mod one_hidden;
-mod one_hidden_fast;
-mod one_hidden_fast_two_class;
 mod plan;
-mod reduce;
-mod softmax;
 #[cfg(test)]
 mod test_util;
 
-pub use activation::{tanh_derivative_mul_in_place, tanh_in_place};
-pub use backprop::{backprop_deltas_into, softmax_delta_into, weight_gradients_into};
 pub use dispatch::{has_fma_avx2, in_pool_when_worth};
-pub use layer::{affine_into, LayerActivation};
-pub use matmul::{add_row_in_place, matmul_into};
-pub use one_hidden::{
-    one_hidden_forward_into, one_hidden_gradients_into, ForwardOut, GradOut, OneHiddenParams,
-    ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
+pub use exact::activation::{tanh_derivative_mul_in_place, tanh_in_place};
+pub use exact::backprop::{backprop_deltas_into, softmax_delta_into, weight_gradients_into};
+pub use exact::layer::{affine_into, LayerActivation};
+pub use exact::matmul::{add_row_in_place, matmul_into};
+pub use exact::reduce::{argmax_rows_into, column_sums_into, pairwise_sum, sum_of_squares};
+pub use exact::softmax::{
+    cross_entropy_sum, softmax_rows_approx_into, softmax_rows_into, SOFTMAX_SHIFT_THRESHOLD,
 };
-pub use one_hidden_fast::{one_hidden_fast_forward_into, one_hidden_fast_gradients_into};
-pub use one_hidden_fast_two_class::one_hidden_fast_two_class_gradients_into;
+pub use one_hidden::exact::{one_hidden_forward_into, one_hidden_gradients_into};
+pub use one_hidden::fast::{one_hidden_fast_forward_into, one_hidden_fast_gradients_into};
+pub use one_hidden::fast_two_class::one_hidden_fast_two_class_gradients_into;
+pub use one_hidden::{
+    ForwardOut, GradOut, OneHiddenParams, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN,
+    ONE_HIDDEN_MAX_INPUTS,
+};
 pub use plan::{
     select, Forward, Gradients, Mode, NetworkShape, Plan, Step, Thresholds, THRESHOLDS,
-};
-pub use reduce::{argmax_rows_into, column_sums_into, pairwise_sum, sum_of_squares};
-pub use softmax::{
-    cross_entropy_sum, softmax_rows_approx_into, softmax_rows_into, SOFTMAX_SHIFT_THRESHOLD,
 };

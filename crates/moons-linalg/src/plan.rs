@@ -12,7 +12,7 @@
 //!
 //! "One tanh layer" is `D → H (tanh) → C (softmax)` with `D ≤ max_inputs` and
 //! `2 ≤ C ≤ max_classes`. Inside the fast kernels, `lanes_max_hidden` picks rows or units in
-//! SIMD lanes (see `one_hidden_fast.rs`).
+//! SIMD lanes (see `one_hidden/fast.rs`).
 //!
 //! What a plan cannot know is the batch: a fused or fast kernel still returns `false` for a
 //! batch it does not take (a non-contiguous view; in exact mode also a single row or a shape

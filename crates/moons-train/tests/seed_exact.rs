@@ -93,7 +93,7 @@ fn seed_training_cases_are_bit_exact() {
 
 /// With H = 1 numpy multiplies vector-shaped operands (`W1` is 2 x 1, `a1` is N x 1) with
 /// OpenBLAS `dgemv`, not `dgemm`, and sums the N x 1 `delta2` pairwise; the kernels mirror
-/// that by shape (moons-linalg `gemv.rs`, `reference/probe_gemv.py`). Kept as its own test so
+/// that by shape (moons-linalg `exact/gemv.rs`, `reference/probe_gemv.py`). Kept as its own test so
 /// that a regression names the path.
 #[test]
 fn seed_training_cases_with_one_hidden_unit_are_bit_exact() {

@@ -10,9 +10,10 @@
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2};
 use rayon::prelude::*;
 
+use super::gemv;
 use crate::dispatch::{dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK};
-use crate::matmul::chain_into;
-use crate::{column_sums_into, gemv, matmul_into, tanh_derivative_mul_in_place};
+use crate::exact::matmul::chain_into;
+use crate::{column_sums_into, matmul_into, tanh_derivative_mul_in_place};
 
 /// `delta = probs - onehot(labels)`: the gradient of the summed cross-entropy with respect to
 /// the logits (the seed's `delta3 = probs; delta3[range(N), y] -= 1`).

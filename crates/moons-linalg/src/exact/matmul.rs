@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2, Zip};
 
-use crate::gemv;
+use super::gemv;
 
 /// `out = a · b`, each output `fma(a[i,p], b[p,j], acc)` for `p = 0..k` from `acc = 0`.
 ///

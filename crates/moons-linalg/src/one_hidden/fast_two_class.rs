@@ -37,11 +37,11 @@ use ndarray::{ArrayView1, ArrayView2};
 
 use crate::dispatch::{dispatched, worth_splitting};
 use crate::fast::{exp_approx_f32, tanh_approx};
-use crate::one_hidden::{Params, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_INPUTS};
-use crate::one_hidden_fast::{
+use crate::one_hidden::fast::{
     check_labels, fast_shape, lane_sums_tree, lane_total, Batch, LaneSums, B1_AT, B2_AT,
     FAST_PARALLEL_MIN_WORK, LANES_MAX_HIDDEN, W1_AT, W2_AT,
 };
+use crate::one_hidden::{Params, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_INPUTS};
 use crate::plan::THRESHOLDS;
 
 // The kernel's arrays hold the rows-in-lanes widths.
@@ -276,9 +276,9 @@ mod avx2 {
     use super::{gap_weights, Totals, R};
     use crate::dispatch::by_lanes_shape;
     use crate::fast::{exp_approx_f32_ps, tanh_approx_ps_in_place};
+    use crate::one_hidden::fast::avx2::{block_inputs, hidden_inputs, total, widen_ps, G};
+    use crate::one_hidden::fast::{LaneSums, LANES_MAX_HIDDEN};
     use crate::one_hidden::{Params, ONE_HIDDEN_MAX_INPUTS};
-    use crate::one_hidden_fast::avx2::{block_inputs, hidden_inputs, total, widen_ps, G};
-    use crate::one_hidden_fast::{LaneSums, LANES_MAX_HIDDEN};
 
     /// Blocks per group: each step below runs over a group's blocks before the next step
     /// starts, so that the blocks' independent chains overlap (as in the fast forward pass).

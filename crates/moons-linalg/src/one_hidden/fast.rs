@@ -73,8 +73,9 @@ use crate::dispatch::{
     by_inputs_classes, dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK,
 };
 use crate::fast::{exp_approx, tanh_approx};
+use crate::one_hidden::exact::gradient_sweep;
 use crate::one_hidden::{
-    gradient_sweep, ForwardOut, ForwardSlices, GradOut, GradientSlices, OneHiddenParams, Params,
+    ForwardOut, ForwardSlices, GradOut, GradientSlices, OneHiddenParams, Params,
     ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_HIDDEN, ONE_HIDDEN_MAX_INPUTS,
 };
 use crate::plan::THRESHOLDS;

@@ -8,10 +8,11 @@
 use ndarray::{ArrayView1, ArrayView2, ArrayViewMut2};
 use rayon::prelude::*;
 
+use super::gemv;
 use crate::dispatch::{dispatched, rows_per_task};
+use crate::exact::matmul::chain_into;
 use crate::lanes::F64x4;
-use crate::matmul::chain_into;
-use crate::{add_row_in_place, fast, gemv, libm, tanh_in_place};
+use crate::{add_row_in_place, fast, libm, tanh_in_place};
 
 /// The nonlinearity a fused layer applies after its affine map.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
