@@ -198,134 +198,42 @@ pub fn select(shape: NetworkShape, mode: Mode) -> Plan {
 mod tests {
     use super::*;
 
-    fn one_hidden(inputs: usize, hidden: usize, classes: usize) -> NetworkShape {
-        NetworkShape::OneHiddenTanh {
-            inputs,
-            hidden,
-            classes,
-        }
-    }
-
     #[test]
     fn every_row_of_the_table() {
-        use Forward as F;
-        use Gradients as G;
-        use Step as S;
-        let cases = [
-            (
-                NetworkShape::Other,
-                Mode::Exact,
-                F::Layered,
-                G::Layered,
-                S::ForwardThenGradients,
-            ),
-            (
-                NetworkShape::Other,
-                Mode::Fast,
-                F::Layered,
-                G::Layered,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(2, 3, 2),
-                Mode::Exact,
-                F::Layered,
-                G::Layered,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(2, 4, 2),
-                Mode::Exact,
-                F::Layered,
-                G::Layered,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(2, 5, 2),
-                Mode::Exact,
-                F::Fused,
-                G::Fused,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(4, 64, 4),
-                Mode::Exact,
-                F::Fused,
-                G::Fused,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(2, 65, 2),
-                Mode::Exact,
-                F::Layered,
-                G::Layered,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(5, 8, 2),
-                Mode::Fast,
-                F::Layered,
-                G::Layered,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(2, 8, 5),
-                Mode::Fast,
-                F::Layered,
-                G::Layered,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(2, 8, 1),
-                Mode::Exact,
-                F::Layered,
-                G::Layered,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(2, 1, 2),
-                Mode::Fast,
-                F::Fast,
-                G::Fast,
-                S::FastTwoClass,
-            ),
-            (
-                one_hidden(2, 3, 2),
-                Mode::Fast,
-                F::Fast,
-                G::Fast,
-                S::FastTwoClass,
-            ),
-            (
-                one_hidden(4, 6, 2),
-                Mode::Fast,
-                F::Fast,
-                G::Fast,
-                S::FastTwoClass,
-            ),
-            (
-                one_hidden(2, 7, 2),
-                Mode::Fast,
-                F::Fast,
-                G::Fast,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(2, 3, 3),
-                Mode::Fast,
-                F::Fast,
-                G::Fast,
-                S::ForwardThenGradients,
-            ),
-            (
-                one_hidden(4, 64, 4),
-                Mode::Fast,
-                F::Fast,
-                G::Fast,
-                S::ForwardThenGradients,
-            ),
+        use Forward::{Fast as FF, Fused as FU, Layered as FL};
+        use Gradients::{Fast as GF, Fused as GU, Layered as GL};
+        use Mode::{Exact as E, Fast as X};
+        use Step::{FastTwoClass as TWO, ForwardThenGradients as FG};
+        // (inputs, hidden, classes), or None for another network.
+        let other = None;
+        let one = |d, h, c| Some((d, h, c));
+        let rows = [
+            (other, E, FL, GL, FG),
+            (other, X, FL, GL, FG),
+            (one(2, 3, 2), E, FL, GL, FG),
+            (one(2, 4, 2), E, FL, GL, FG),
+            (one(2, 5, 2), E, FU, GU, FG),
+            (one(4, 64, 4), E, FU, GU, FG),
+            (one(2, 65, 2), E, FL, GL, FG),
+            (one(2, 8, 1), E, FL, GL, FG),
+            (one(5, 8, 2), X, FL, GL, FG),
+            (one(2, 8, 5), X, FL, GL, FG),
+            (one(2, 1, 2), X, FF, GF, TWO),
+            (one(2, 3, 2), X, FF, GF, TWO),
+            (one(4, 6, 2), X, FF, GF, TWO),
+            (one(2, 7, 2), X, FF, GF, FG),
+            (one(2, 3, 3), X, FF, GF, FG),
+            (one(4, 64, 4), X, FF, GF, FG),
         ];
-        for (shape, mode, forward, gradients, step) in cases {
+        for (dims, mode, forward, gradients, step) in rows {
+            let shape = match dims {
+                Some((inputs, hidden, classes)) => NetworkShape::OneHiddenTanh {
+                    inputs,
+                    hidden,
+                    classes,
+                },
+                None => NetworkShape::Other,
+            };
             let want = Plan {
                 mode,
                 forward,

@@ -1,5 +1,5 @@
 //! The fused one-hidden-layer pass equals the layered kernels bit for bit, on random shapes
-//! and inputs (exact mode; the fast mode has its own kernels, `one_hidden_fast.rs`).
+//! and inputs (exact mode; the fast mode has its own kernels, tested in `one_hidden_fast.rs`).
 
 use moons_linalg::{one_hidden_forward_into, one_hidden_gradients_into, OneHiddenParams};
 use ndarray::{Array1, Array2};

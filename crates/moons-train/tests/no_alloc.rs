@@ -57,13 +57,15 @@ fn training_passes_do_not_allocate() {
 
     // The kernels, pass by pass, exact and fast, for the seed's network and a deeper one (fast
     // mode's one-hidden-layer kernels: rows in lanes for H = 3, units in lanes for the forward
-    // pass of H = 8 and 50, whose gradients are the exact fused kernel's). These sizes stay below the threshold at which kernels hand work to rayon, whose
-    // scheduler allocates now and then (a queue block every few dozen jobs injected).
+    // pass of H = 7, 8 and 50, whose gradients are the exact fused kernel's sweep). These sizes
+    // stay below the threshold at which kernels hand work to rayon, whose scheduler allocates
+    // now and then (a queue block every few dozen jobs injected).
     for (hidden, fast) in [
         (vec![3], false),
         (vec![3], true),
         (vec![5, 4], false),
         (vec![5, 4], true),
+        (vec![7], true),
         (vec![8], false),
         (vec![8], true),
         (vec![50], true),
