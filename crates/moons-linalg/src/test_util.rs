@@ -22,3 +22,15 @@ pub fn same_bits<'a>(
         .zip(b)
         .all(|(x, y)| x.to_bits() == y.to_bits())
 }
+
+/// `len` reproducible values in `[-scale, scale)`, continuing the LCG stream in `seed`.
+pub fn draw(seed: &mut u64, len: usize, scale: f64) -> Vec<f64> {
+    (0..len)
+        .map(|_| {
+            *seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((*seed >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * scale
+        })
+        .collect()
+}

@@ -211,6 +211,16 @@ pub fn one_hidden_fast_gradients_into(
     let sums = lane_sums_tree(batch, (d, h, c), parallel, &|b: Batch<'_>| {
         lane_sums(b, p.w2, d, h, c)
     });
+    unpack_lane_sums(&sums, (d, h, c), [g1, s1, g2, s2]);
+    true
+}
+
+/// Copies [`LaneSums`] to the gradients' row-major slices `[dW1, db1, dW2, db2]`.
+pub(crate) fn unpack_lane_sums(
+    sums: &LaneSums,
+    (d, h, c): (usize, usize, usize),
+    [g1, s1, g2, s2]: [&mut [f64]; 4],
+) {
     for j in 0..h {
         for i in 0..d {
             g1[i * h + j] = sums[W1_AT + i * LANES_MAX_HIDDEN + j];
@@ -221,7 +231,6 @@ pub fn one_hidden_fast_gradients_into(
         }
     }
     s2.copy_from_slice(&sums[B2_AT..B2_AT + c]);
-    true
 }
 
 /// The forward pass over some rows: rows in lanes for narrow hidden layers, units in lanes
@@ -1450,18 +1459,7 @@ pub(crate) mod avx2 {
 mod tests {
     use super::*;
 
-    /// A reproducible value in `[-scale, scale)`.
-    fn value(seed: &mut u64, scale: f64) -> f64 {
-        *seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((*seed >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * scale
-    }
-
-    /// `len` reproducible values in `[-scale, scale)`.
-    fn draw(seed: &mut u64, len: usize, scale: f64) -> Vec<f64> {
-        (0..len).map(|_| value(seed, scale)).collect()
-    }
+    use crate::test_util::draw;
 
     fn bits(v: &[f64]) -> Vec<u64> {
         v.iter().map(|f| f.to_bits()).collect()

@@ -38,8 +38,8 @@ use ndarray::{ArrayView1, ArrayView2};
 use crate::dispatch::{dispatched, worth_splitting};
 use crate::fast::{exp_approx_f32, tanh_approx};
 use crate::one_hidden::fast::{
-    check_labels, fast_shape, lane_sums_tree, lane_total, Batch, LaneSums, B1_AT, B2_AT,
-    FAST_PARALLEL_MIN_WORK, LANES_MAX_HIDDEN, W1_AT, W2_AT,
+    check_labels, fast_shape, lane_sums_tree, lane_total, unpack_lane_sums, Batch, LaneSums, B1_AT,
+    B2_AT, FAST_PARALLEL_MIN_WORK, LANES_MAX_HIDDEN, W1_AT, W2_AT,
 };
 use crate::one_hidden::{Params, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_INPUTS};
 use crate::plan::THRESHOLDS;
@@ -110,16 +110,7 @@ pub fn one_hidden_fast_two_class_gradients_into(
     let sums = lane_sums_tree(batch, (d, 0, 0), parallel, &|b: Batch<'_>| {
         leaf_sums(b.x, b.labels, p, d, h)
     });
-    for j in 0..h {
-        for i in 0..d {
-            g1[i * h + j] = sums[W1_AT + i * LANES_MAX_HIDDEN + j];
-        }
-        s1[j] = sums[B1_AT + j];
-        for k in 0..c {
-            g2[j * c + k] = sums[W2_AT + j * ONE_HIDDEN_MAX_CLASSES + k];
-        }
-    }
-    s2.copy_from_slice(&sums[B2_AT..B2_AT + c]);
+    unpack_lane_sums(&sums, (d, h, c), [g1, s1, g2, s2]);
     true
 }
 
@@ -460,17 +451,7 @@ mod avx2 {
 mod tests {
     use super::*;
 
-    /// A reproducible value in `[-scale, scale)`.
-    fn value(seed: &mut u64, scale: f64) -> f64 {
-        *seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((*seed >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * scale
-    }
-
-    fn draw(seed: &mut u64, len: usize, scale: f64) -> Vec<f64> {
-        (0..len).map(|_| value(seed, scale)).collect()
-    }
+    use crate::test_util::draw;
 
     #[test]
     fn avx2_sums_have_the_portable_kernels_bits() {
