@@ -177,6 +177,38 @@ fn json_report_has_accuracies_losses_and_history() {
 }
 
 #[test]
+fn json_report_names_the_kernels_the_run_took() {
+    let kernels = |extra: &[&str]| {
+        let mut args = vec!["train", "--passes", "2", "--print-every", "1", "--json"];
+        args.extend_from_slice(extra);
+        let report: Value = serde_json::from_str(&ok(&args)).unwrap();
+        let k = &report["kernels"];
+        [&k["mode"], &k["forward"], &k["gradients"], &k["step"]]
+            .map(|v| v.as_str().unwrap().to_owned())
+    };
+    let step = "forward_then_gradients";
+    // The seed's H = 3 is left to the layered kernels; from 5 units the fused sweeps run.
+    assert_eq!(kernels(&[]), ["exact", "layered", "layered", step]);
+    assert_eq!(
+        kernels(&["--hidden", "20"]),
+        ["exact", "fused", "fused", step]
+    );
+    assert_eq!(
+        kernels(&["--fast"]),
+        ["fast", "fast", "fast", "fast_two_class"]
+    );
+    assert_eq!(
+        kernels(&["--fast", "--hidden", "20"]),
+        ["fast", "fast", "fast", step]
+    );
+    // Two hidden layers: the layered kernels in either mode.
+    assert_eq!(
+        kernels(&["--fast", "--hidden", "4,4"]),
+        ["fast", "layered", "layered", step]
+    );
+}
+
+#[test]
 fn every_generator_and_csv_training_work() {
     for dataset in ["moons", "circles", "blobs", "spirals", "xor"] {
         let csv = ok(&["data", "--dataset", dataset, "--samples", "40"]);

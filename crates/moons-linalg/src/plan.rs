@@ -153,6 +153,48 @@ pub struct Plan {
     pub step: Step,
 }
 
+impl Mode {
+    /// `"exact"` or `"fast"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Exact => "exact",
+            Mode::Fast => "fast",
+        }
+    }
+}
+
+impl Forward {
+    /// `"layered"`, `"fused"` or `"fast"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Forward::Layered => "layered",
+            Forward::Fused => "fused",
+            Forward::Fast => "fast",
+        }
+    }
+}
+
+impl Gradients {
+    /// `"layered"`, `"fused"` or `"fast"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Gradients::Layered => "layered",
+            Gradients::Fused => "fused",
+            Gradients::Fast => "fast",
+        }
+    }
+}
+
+impl Step {
+    /// `"forward_then_gradients"` or `"fast_two_class"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::ForwardThenGradients => "forward_then_gradients",
+            Step::FastTwoClass => "fast_two_class",
+        }
+    }
+}
+
 /// The plan for `shape` in `mode`, by [`THRESHOLDS`] (see the module's table).
 pub fn select(shape: NetworkShape, mode: Mode) -> Plan {
     let t = THRESHOLDS;

@@ -433,6 +433,15 @@ fn print_json(args: &TrainArgs, hp: &Hyper, outcome: &Outcome<'_>) -> Result<()>
         },
         "trainer": trainer,
         "gradient": trainer.convention(),
+        "kernels": saved.mlp().map(|mlp| {
+            let plan = mlp.plan(trainer.fast);
+            json!({
+                "mode": plan.mode.name(),
+                "forward": plan.forward.name(),
+                "gradients": plan.gradients.name(),
+                "step": plan.step.name(),
+            })
+        }),
         "warning": warning,
     });
     outln!("{}", serde_json::to_string_pretty(&value)?)?;

@@ -91,6 +91,13 @@ impl Mlp {
         }
     }
 
+    /// The kernels this model runs in exact or fast mode (what [`Workspace::plan`] holds for
+    /// it).
+    pub fn plan(&self, fast: bool) -> moons_linalg::Plan {
+        let mode = if fast { Mode::Fast } else { Mode::Exact };
+        moons_linalg::select(self.network_shape(), mode)
+    }
+
     /// The shape the kernel choice (`moons_linalg::select`) reads.
     pub(super) fn network_shape(&self) -> NetworkShape {
         match self.one_hidden_tanh() {
