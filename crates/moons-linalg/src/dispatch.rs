@@ -39,10 +39,69 @@ fn detect() -> bool {
     false
 }
 
+/// Whether `dispatched!` functions take their FMA/AVX2 copies on this thread:
+/// [`has_fma_avx2`], unless a test asked for the portable copies ([`portable_only`]).
+#[inline(always)]
+pub(crate) fn use_avx2() -> bool {
+    has_fma_avx2() && !forced_portable()
+}
+
+#[cfg(test)]
+thread_local! {
+    static PORTABLE_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+fn forced_portable() -> bool {
+    PORTABLE_ONLY.with(|p| p.get())
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn forced_portable() -> bool {
+    false
+}
+
+/// Runs `f` with this thread's `dispatched!` functions on their portable copies, for tests
+/// that compare them with the FMA/AVX2 ones.
+#[cfg(test)]
+pub(crate) fn portable_only<T>(f: impl FnOnce() -> T) -> T {
+    PORTABLE_ONLY.with(|p| p.set(true));
+    let out = f();
+    PORTABLE_ONLY.with(|p| p.set(false));
+    out
+}
+
 /// Defines a function whose body is compiled twice (FMA/AVX2 and plain) and picks one at run
 /// time (const generic parameters allowed). The body must be safe code; the only `unsafe` is
 /// the call into the feature-gated copy.
+///
+/// A body generic over the lane types (`fn name<S: Simd, const ..>(..)`, written on
+/// [`crate::lanes::Simd`]) is compiled with `S = Avx2` in the FMA/AVX2 copy and with
+/// `S = Portable` in the other. Each set of const parameters is a function of its own: a
+/// kernel per shape, not one function holding every shape's.
 macro_rules! dispatched {
+    ($(#[$attr:meta])* $vis:vis fn $name:ident <$s:ident : Simd $(, const $g:ident : usize)* $(,)?> ($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
+        $(#[$attr])*
+        $vis fn $name <$(const $g: usize),*> ($($arg: $ty),*) $(-> $ret)? {
+            #[inline(always)]
+            fn body<$s: $crate::lanes::Simd $(, const $g: usize)*>($($arg: $ty),*) $(-> $ret)? $body
+
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "fma,avx2")]
+            unsafe fn with_fma<$(const $g: usize),*>($($arg: $ty),*) $(-> $ret)? {
+                body::<$crate::lanes::Avx2 $(, $g)*>($($arg),*)
+            }
+
+            #[cfg(target_arch = "x86_64")]
+            if $crate::dispatch::use_avx2() {
+                // SAFETY: `with_fma` only requires the CPU features that `has_fma_avx2` has
+                // just confirmed are present.
+                return unsafe { with_fma::<$($g),*>($($arg),*) };
+            }
+            body::<$crate::lanes::Portable $(, $g)*>($($arg),*)
+        }
+    };
     ($(#[$attr:meta])* $vis:vis fn $name:ident $(<$(const $g:ident : usize),+>)? ($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
         $(#[$attr])*
         $vis fn $name $(<$(const $g: usize),+>)? ($($arg: $ty),*) $(-> $ret)? {
@@ -56,7 +115,7 @@ macro_rules! dispatched {
             }
 
             #[cfg(target_arch = "x86_64")]
-            if $crate::dispatch::has_fma_avx2() {
+            if $crate::dispatch::use_avx2() {
                 // SAFETY: `with_fma` only requires the CPU features that `has_fma_avx2` has
                 // just confirmed are present.
                 return unsafe { with_fma $(::<$($g),+>)? ($($arg),*) };

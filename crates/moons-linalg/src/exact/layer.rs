@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::gemv;
 use crate::dispatch::{dispatched, rows_per_task};
 use crate::exact::matmul::chain_into;
-use crate::lanes::F64x4;
+use crate::lanes::{F64x4, Real};
 use crate::{add_row_in_place, fast, libm, tanh_in_place};
 
 /// The nonlinearity a fused layer applies after its affine map.
@@ -253,7 +253,7 @@ impl<F: Fn(usize, usize) -> F64x4, const V: usize> LaneLayer<F, V> {
         }
         for (o_r, acc_r) in out.chunks_exact_mut(n).zip(&acc) {
             for (v, (z, &b_v)) in acc_r.iter().zip(&self.bias).enumerate() {
-                z.add(b_v).store_prefix(&mut o_r[(4 * v).min(n)..]);
+                (*z + b_v).store_prefix(&mut o_r[(4 * v).min(n)..]);
             }
         }
     }

@@ -17,6 +17,7 @@ use crate::plan::THRESHOLDS;
 pub(crate) mod exact;
 pub(crate) mod fast;
 pub(crate) mod fast_two_class;
+pub(crate) mod lanes;
 
 /// The most inputs the one-hidden-layer kernels take ([`THRESHOLDS`]).
 pub const ONE_HIDDEN_MAX_INPUTS: usize = THRESHOLDS.max_inputs;
