@@ -144,7 +144,7 @@ pub(crate) fn tanh_lanes<V: Real<Scalar = f32>>(v: V) -> V {
     let ax = s(TANH_CLAMP).lesser(v.abs());
     let kd = ax.mul_add(s(2.0 * LOG2E_F32), s(ROUND_SHIFT_F32));
     let n = kd - s(ROUND_SHIFT_F32);
-    let r = (-n).mul_add(s(LN2_F32), ax + ax);
+    let r = n.neg_mul_add(s(LN2_F32), ax + ax);
     let q = expm1_reduced_f32(r);
     // 2^n from the integer sitting in the low bits of `kd`: n + 127 is in [127, 156].
     let scale = kd.pow2_of_shifted();
@@ -187,8 +187,8 @@ pub(crate) fn exp_f32_lanes<V: Real<Scalar = f32>>(x: V) -> V {
     let x = s(EXP_F32_MAX).lesser(s(EXP_F32_MIN).greater(x));
     let kd = x.mul_add(s(LOG2E_F32), s(ROUND_SHIFT_F32));
     let n = kd - s(ROUND_SHIFT_F32);
-    let r = (-n).mul_add(s(LN2_HI_F32), x);
-    let r = (-n).mul_add(s(LN2_LO_F32), r);
+    let r = n.neg_mul_add(s(LN2_HI_F32), x);
+    let r = n.neg_mul_add(s(LN2_LO_F32), r);
     let q = expm1_reduced_f32(r);
     // 2^n from the integer sitting in the low bits of `kd`: n + 127 is in [1, 254].
     let scale = kd.pow2_of_shifted();

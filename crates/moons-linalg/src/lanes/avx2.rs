@@ -29,7 +29,7 @@ pub(crate) struct F32x8(__m256);
 macro_rules! register_real {
     ($name:ident, $t:ty, $bias:expr, $mantissa:literal,
      $add:ident, $sub:ident, $mul:ident, $div:ident, $and:ident, $andnot:ident, $or:ident,
-     $xor:ident, $set1:ident, $fmadd:ident, $min:ident, $max:ident, $cmp:ident, $blendv:ident,
+     $xor:ident, $set1:ident, $fmadd:ident, $fnmadd:ident, $min:ident, $max:ident, $cmp:ident, $blendv:ident,
      $to_int:ident, $from_int:ident, $add_int:ident, $set1_int:ident, $shift:ident) => {
         impl Add for $name {
             type Output = Self;
@@ -93,8 +93,16 @@ macro_rules! register_real {
                 Self(unsafe { $fmadd(self.0, a.0, b.0) })
             }
             #[inline(always)]
+            fn neg_mul_add(self, a: Self, b: Self) -> Self {
+                Self(unsafe { $fnmadd(self.0, a.0, b.0) })
+            }
+            #[inline(always)]
             fn abs(self) -> Self {
                 Self(unsafe { $andnot($set1(-0.0), self.0) })
+            }
+            #[inline(always)]
+            fn neg_abs(self) -> Self {
+                Self(unsafe { $or(self.0, $set1(-0.0)) })
             }
             #[inline(always)]
             fn copysign(self, sign: Self) -> Self {
@@ -144,6 +152,7 @@ register_real!(
     _mm256_xor_pd,
     _mm256_set1_pd,
     _mm256_fmadd_pd,
+    _mm256_fnmadd_pd,
     _mm256_min_pd,
     _mm256_max_pd,
     _mm256_cmp_pd,
@@ -169,6 +178,7 @@ register_real!(
     _mm256_xor_ps,
     _mm256_set1_ps,
     _mm256_fmadd_ps,
+    _mm256_fnmadd_ps,
     _mm256_min_ps,
     _mm256_max_ps,
     _mm256_cmp_ps,

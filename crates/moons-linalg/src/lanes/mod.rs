@@ -48,8 +48,12 @@ pub(crate) trait Real:
     fn splat(v: Self::Scalar) -> Self;
     /// `self * a + b`, rounded once.
     fn mul_add(self, a: Self, b: Self) -> Self;
+    /// `b - self * a`, rounded once (the bits of `(-self).mul_add(a, b)`).
+    fn neg_mul_add(self, a: Self, b: Self) -> Self;
     /// `|self|`.
     fn abs(self) -> Self;
+    /// `-|self|`.
+    fn neg_abs(self) -> Self;
     /// `|self|` with the sign of `sign`.
     fn copysign(self, sign: Self) -> Self;
     /// `if self < other { self } else { other }` (MINPD's rule: `other` when either is NaN).
@@ -128,8 +132,16 @@ macro_rules! scalar_real {
                 <$t>::mul_add(self, a, b)
             }
             #[inline(always)]
+            fn neg_mul_add(self, a: Self, b: Self) -> Self {
+                <$t>::mul_add(-self, a, b)
+            }
+            #[inline(always)]
             fn abs(self) -> Self {
                 <$t>::abs(self)
+            }
+            #[inline(always)]
+            fn neg_abs(self) -> Self {
+                -<$t>::abs(self)
             }
             #[inline(always)]
             fn copysign(self, sign: Self) -> Self {

@@ -106,8 +106,16 @@ macro_rules! array_real {
                 Self(std::array::from_fn(|l| self.0[l].mul_add(a.0[l], b.0[l])))
             }
             #[inline(always)]
+            fn neg_mul_add(self, a: Self, b: Self) -> Self {
+                Self(std::array::from_fn(|l| self.0[l].neg_mul_add(a.0[l], b.0[l])))
+            }
+            #[inline(always)]
             fn abs(self) -> Self {
                 Self(self.0.map(<$t>::abs))
+            }
+            #[inline(always)]
+            fn neg_abs(self) -> Self {
+                Self(self.0.map(<$t>::neg_abs))
             }
             #[inline(always)]
             fn copysign(self, sign: Self) -> Self {

@@ -164,7 +164,7 @@ impl Totals {
 #[inline(always)]
 fn row_delta<F: Real<Scalar = f32>>(t: F, y_is_1: F::Mask, valid: F::Mask) -> F {
     let one = F::splat(1.0);
-    let e = exp_f32_lanes(-t.abs());
+    let e = exp_f32_lanes(t.neg_abs());
     let big = one / (one + e);
     let small = e * big;
     // p1 is `big` when t >= 0; p1 - 1 = -small there, and p1 = small, p1 - 1 = -big otherwise.
@@ -232,7 +232,7 @@ dispatched! {
                 let [y_is_1, valid] = S::label_masks(labels, (first + b) * R);
                 *delta_b = row_delta(t, y_is_1, valid);
                 for j in 0..H {
-                    let slope = (-a_b[j]).mul_add(a_b[j], one);
+                    let slope = a_b[j].neg_mul_add(a_b[j], one);
                     d2_b[j] = (*delta_b * dwv[j]) * slope;
                 }
             }

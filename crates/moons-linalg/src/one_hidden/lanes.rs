@@ -232,7 +232,7 @@ fn output_logits<
 fn gaps2<S: Simd, const CG: usize>(z: &[V<S>; CG]) -> [V<S>; G] {
     let mut gaps = [z[0]; G];
     for (g, gap) in gaps.iter_mut().enumerate() {
-        *gap = -(z[g] - z[G + g]).abs();
+        *gap = (z[g] - z[G + g]).neg_abs();
     }
     gaps
 }
@@ -396,7 +396,7 @@ fn outer_sums<S: Simd, const D: usize, const H: usize, const C: usize>(
         for k in 1..C {
             s = d3[k].mul_add(w[j][k], s);
         }
-        d2[j] = s * (-a[j]).mul_add(a[j], one);
+        d2[j] = s * a[j].neg_mul_add(a[j], one);
         for k in 0..C {
             acc.w2[j][k] = a[j].mul_add(d3[k], acc.w2[j][k]);
         }

@@ -4,6 +4,7 @@
 //! - [`exact`]: the whole forward pass and the whole backward pass as one sweep each, with
 //!   the layered kernels' bits (numpy's);
 //! - [`fast`]: the fast mode's passes, vectorised in whichever direction suits the width;
+//! - [`lanes`]: its rows-in-lanes kernels for up to 6 units, written once on the lane types;
 //! - [`fast_two_class`]: the fast mode's training step for two classes and up to 6 units,
 //!   both passes in one single-precision sweep.
 //!
