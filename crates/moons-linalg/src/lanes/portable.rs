@@ -66,26 +66,42 @@ impl F64x4 {
     }
 }
 
-/// An arithmetic operator, lane by lane.
+/// An arithmetic operator, lane by lane. (Loops over zipped lanes, not `array::from_fn`:
+/// the exact fused layer, `exact/layer.rs`, measured ~20% slower with closures.)
 macro_rules! lane_op {
-    ($name:ident, $trait:ident, $method:ident, $op:tt) => {
+    ($name:ident, $trait:ident, $method:ident, $assign:tt) => {
         impl $trait for $name {
             type Output = Self;
             #[inline(always)]
             fn $method(self, other: Self) -> Self {
-                Self(std::array::from_fn(|l| self.0[l] $op other.0[l]))
+                let mut out = self.0;
+                for (o, &b) in out.iter_mut().zip(&other.0) {
+                    *o $assign b;
+                }
+                Self(out)
             }
         }
     };
 }
 
+/// Lane `l` of the output is `$f(self[l], other[l])`.
+macro_rules! zip_lanes {
+    ($a:expr, $b:expr, $f:expr) => {{
+        let mut out = $a.0;
+        for (o, &b) in out.iter_mut().zip(&$b.0) {
+            *o = $f(*o, b);
+        }
+        Self(out)
+    }};
+}
+
 /// The operators and [`Real`] of an array type, lane by lane from the scalar ones.
 macro_rules! array_real {
     ($name:ident, $t:ty, $n:literal) => {
-        lane_op!($name, Add, add, +);
-        lane_op!($name, Sub, sub, -);
-        lane_op!($name, Mul, mul, *);
-        lane_op!($name, Div, div, /);
+        lane_op!($name, Add, add, +=);
+        lane_op!($name, Sub, sub, -=);
+        lane_op!($name, Mul, mul, *=);
+        lane_op!($name, Div, div, /=);
         impl Neg for $name {
             type Output = Self;
             #[inline(always)]
@@ -103,11 +119,19 @@ macro_rules! array_real {
             }
             #[inline(always)]
             fn mul_add(self, a: Self, b: Self) -> Self {
-                Self(std::array::from_fn(|l| self.0[l].mul_add(a.0[l], b.0[l])))
+                let mut out = self.0;
+                for (o, (&a, &b)) in out.iter_mut().zip(a.0.iter().zip(&b.0)) {
+                    *o = o.mul_add(a, b);
+                }
+                Self(out)
             }
             #[inline(always)]
             fn neg_mul_add(self, a: Self, b: Self) -> Self {
-                Self(std::array::from_fn(|l| self.0[l].neg_mul_add(a.0[l], b.0[l])))
+                let mut out = self.0;
+                for (o, (&a, &b)) in out.iter_mut().zip(a.0.iter().zip(&b.0)) {
+                    *o = o.neg_mul_add(a, b);
+                }
+                Self(out)
             }
             #[inline(always)]
             fn abs(self) -> Self {
@@ -119,15 +143,15 @@ macro_rules! array_real {
             }
             #[inline(always)]
             fn copysign(self, sign: Self) -> Self {
-                Self(std::array::from_fn(|l| self.0[l].copysign(sign.0[l])))
+                zip_lanes!(self, sign, <$t>::copysign)
             }
             #[inline(always)]
             fn lesser(self, other: Self) -> Self {
-                Self(std::array::from_fn(|l| self.0[l].lesser(other.0[l])))
+                zip_lanes!(self, other, <$t>::lesser)
             }
             #[inline(always)]
             fn greater(self, other: Self) -> Self {
-                Self(std::array::from_fn(|l| self.0[l].greater(other.0[l])))
+                zip_lanes!(self, other, <$t>::greater)
             }
             #[inline(always)]
             fn ge(self, other: Self) -> Mask<$n> {
