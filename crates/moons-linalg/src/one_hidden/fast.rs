@@ -77,7 +77,7 @@ const U: usize = 4;
 /// Chunks of [`U`] units in the widest hidden layer the kernels take.
 const MAX_CHUNKS: usize = ONE_HIDDEN_MAX_HIDDEN / U;
 
-/// Rows per group of the forward pass (a multiple of [`L`]): a group's hidden values (at most
+/// Rows per group of the units-in-lanes forward pass: a group's hidden values (at most
 /// 64 x 64) stay in the L1 cache between the sweeps over them.
 const GROUP_ROWS: usize = 64;
 

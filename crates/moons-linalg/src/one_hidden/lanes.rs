@@ -12,11 +12,11 @@
 //! probabilities is a chain of ~170 cycles, longer than the out-of-order window can overlap
 //! with the next block's; each step alone is short and its blocks are independent.
 //!
-//! Gradients: blocks of four rows, lane `l` holding row [`LANE_ROWS`]`[l]` of its block;
-//! `δ3 = p - onehot(y)`, `δ2 = (Σ_k δ3_k W2[j, k]) (1 - a_j²)`, and every sum (`dW1`, `db1`,
-//! `dW2`, `db2`) accumulated lane by lane over the blocks in row order, a short last block
-//! padded with rows whose `δ3` is exactly zero; then each sum's four lanes are added as
-//! [`lane_total`].
+//! Gradients: blocks of four rows, lane `l` holding row
+//! [`LANE_ROWS`](crate::lanes::LANE_ROWS)`[l]` of its block; `δ3 = p - onehot(y)`,
+//! `δ2 = (Σ_k δ3_k W2[j, k]) (1 - a_j²)`, and every sum (`dW1`, `db1`, `dW2`, `db2`)
+//! accumulated lane by lane over the blocks in row order, a short last block padded with rows
+//! whose `δ3` is exactly zero; then each sum's four lanes are added as [`lane_total`].
 
 // Lane loops (`for k in 0..C`, `for i in 0..D`) index several arrays by the same lane or
 // class; written as iterator chains they would say less.
