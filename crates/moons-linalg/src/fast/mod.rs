@@ -6,9 +6,9 @@
 //! `exp_approx_f32` is `exp` in single precision (within 1e-7), for the two-class gradient
 //! kernel, whose probabilities need no more accuracy than its single-precision activations.
 //!
-//! Each is written once on [`crate::lanes::Real`]: the public scalar function and the
-//! crate's vector kernels (`exp_lanes`, `tanh_lanes`, `exp_f32_lanes` on AVX2 registers or
-//! arrays) run the same operations, with the same bits per lane.
+//! Each is written once on the crate's lane types (`lanes::Real`): the public scalar function
+//! and the crate's vector kernels (`exp_lanes`, `tanh_lanes`, `exp_f32_lanes` on AVX2
+//! registers or arrays) run the same operations, with the same bits per lane.
 //!
 //! They are *not* the seed's arithmetic: a network trained with them follows a trajectory that
 //! drifts from numpy's by about their error (~1e-7 relative on the seed's runs). The exact
