@@ -26,7 +26,7 @@ pub use expm1::expm1;
 /// and FMA, one at a time elsewhere. The same bits either way.
 pub fn tanh_slice(values: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
-    if crate::has_fma_avx2() {
+    if crate::dispatch::use_avx2() {
         // SAFETY: the CPU has the features `tanh_slice_avx2` is compiled for.
         unsafe { tanh_avx2::tanh_slice_avx2(values) };
         return;
@@ -38,7 +38,7 @@ pub fn tanh_slice(values: &mut [f64]) {
 /// FMA, one at a time elsewhere. The same bits either way.
 pub fn exp_slice(values: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
-    if crate::has_fma_avx2() {
+    if crate::dispatch::use_avx2() {
         // SAFETY: the CPU has the features `exp_slice_avx2` is compiled for.
         unsafe { exp_avx2::exp_slice_avx2(values) };
         return;

@@ -78,17 +78,17 @@ pub(crate) fn lane_sums(b: Batch<'_>, w2: &[f64], d: usize, h: usize, c: usize) 
 }
 
 /// The parameters in every lane.
-pub(crate) struct Broadcast<S: Simd, const D: usize, const H: usize, const C: usize> {
-    pub(crate) w1: [[V<S>; H]; D],
-    pub(crate) b1: [V<S>; H],
-    pub(crate) w2: [[V<S>; C]; H],
-    pub(crate) b2: [V<S>; C],
+struct Broadcast<S: Simd, const D: usize, const H: usize, const C: usize> {
+    w1: [[V<S>; H]; D],
+    b1: [V<S>; H],
+    w2: [[V<S>; C]; H],
+    b2: [V<S>; C],
 }
 
 impl<S: Simd, const D: usize, const H: usize, const C: usize> Broadcast<S, D, H, C> {
     /// `p` (of `D` inputs, `H` units, `C` classes) broadcast.
     #[inline(always)]
-    pub(crate) fn of(p: &Params<'_>) -> Self {
+    fn of(p: &Params<'_>) -> Self {
         let zero = V::<S>::splat(0.0);
         let mut w = Self {
             w1: [[zero; H]; D],
