@@ -38,9 +38,10 @@ use ndarray::{ArrayView1, ArrayView2};
 use crate::dispatch::{by_lanes_shape, dispatched, worth_splitting};
 use crate::fast::{exp_f32_lanes, tanh_lanes_in_place};
 use crate::lanes::{Real, G, R};
-use crate::one_hidden::fast::{
-    check_labels, fast_shape, lane_sums_tree, unpack_lane_sums, Batch, LaneSums, B1_AT, B2_AT,
-    FAST_PARALLEL_MIN_WORK, LANES_MAX_HIDDEN, W1_AT, W2_AT,
+use crate::one_hidden::fast::{fast_shape, FAST_PARALLEL_MIN_WORK};
+use crate::one_hidden::lane_sums::{
+    check_labels, lane_sums_tree, unpack_lane_sums, Batch, LaneSums, B1_AT, B2_AT,
+    LANES_MAX_HIDDEN, W1_AT, W2_AT,
 };
 use crate::one_hidden::lanes::{hidden_inputs, total, V, W};
 use crate::one_hidden::{Params, ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_INPUTS};

@@ -25,7 +25,7 @@
 use crate::dispatch::{by_lanes_shape, dispatched};
 use crate::fast::{exp_lanes, tanh_lanes_in_place};
 use crate::lanes::{Real, Simd, G, R};
-use crate::one_hidden::fast::{
+use crate::one_hidden::lane_sums::{
     check_labels, lane_total, padded_block, Batch, LaneSums, B1_AT, B2_AT, LANES_MAX_HIDDEN, W1_AT,
     W2_AT,
 };

@@ -4,7 +4,8 @@
 //! - [`exact`]: the whole forward pass and the whole backward pass as one sweep each, with
 //!   the layered kernels' bits (numpy's);
 //! - [`fast`]: the fast mode's passes, vectorised in whichever direction suits the width;
-//! - [`lanes`]: its rows-in-lanes kernels for up to 6 units, written once on the lane types;
+//! - [`lanes`]: its rows-in-lanes kernels for up to 6 units, written once on the lane types,
+//!   and [`lane_sums`], where their gradient sums sit and the fixed tree that adds them;
 //! - [`fast_two_class`]: the fast mode's training step for two classes and up to 6 units,
 //!   both passes in one single-precision sweep.
 //!
@@ -18,6 +19,7 @@ use crate::plan::THRESHOLDS;
 pub(crate) mod exact;
 pub(crate) mod fast;
 pub(crate) mod fast_two_class;
+pub(crate) mod lane_sums;
 pub(crate) mod lanes;
 
 /// The most inputs the one-hidden-layer kernels take ([`THRESHOLDS`]).
