@@ -93,13 +93,21 @@ macro_rules! dispatched {
                 body::<$crate::lanes::Avx2 $(, $g)*>($($arg),*)
             }
 
+            // On x86-64 the portable copy only runs on CPUs without AVX2: cold, so that it is
+            // laid out apart from the code that runs.
+            #[cfg_attr(target_arch = "x86_64", cold)]
+            #[inline(never)]
+            fn portable<$(const $g: usize),*>($($arg: $ty),*) $(-> $ret)? {
+                body::<$crate::lanes::Portable $(, $g)*>($($arg),*)
+            }
+
             #[cfg(target_arch = "x86_64")]
             if $crate::dispatch::use_avx2() {
                 // SAFETY: `with_fma` only requires the CPU features that `has_fma_avx2` has
                 // just confirmed are present.
                 return unsafe { with_fma::<$($g),*>($($arg),*) };
             }
-            body::<$crate::lanes::Portable $(, $g)*>($($arg),*)
+            portable::<$($g),*>($($arg),*)
         }
     };
     ($(#[$attr:meta])* $vis:vis fn $name:ident $(<$(const $g:ident : usize),+>)? ($($arg:ident : $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
