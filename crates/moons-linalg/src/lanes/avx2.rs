@@ -7,7 +7,7 @@
 //! FMA, and into which these bodies are inlined.
 
 use std::arch::x86_64::*;
-use std::ops::{Add, BitAnd, BitXor, Div, Mul, Neg, Sub};
+use std::ops::{Add, BitXor, Div, Mul, Neg, Sub};
 
 use super::{Real, Simd, G, R};
 
@@ -25,59 +25,35 @@ pub(crate) struct F64x4(__m256d);
 #[repr(transparent)]
 pub(crate) struct F32x8(__m256);
 
+/// A binary operator as one intrinsic.
+macro_rules! register_op {
+    ($name:ident, $trait:ident, $method:ident, $intrinsic:ident) => {
+        impl $trait for $name {
+            type Output = Self;
+            #[inline(always)]
+            fn $method(self, other: Self) -> Self {
+                Self(unsafe { $intrinsic(self.0, other.0) })
+            }
+        }
+    };
+}
+
 /// The operators and [`Real`] of a register type from its intrinsics.
 macro_rules! register_real {
     ($name:ident, $t:ty, $bias:expr, $mantissa:literal,
      $add:ident, $sub:ident, $mul:ident, $div:ident, $and:ident, $andnot:ident, $or:ident,
      $xor:ident, $set1:ident, $fmadd:ident, $fnmadd:ident, $min:ident, $max:ident, $cmp:ident, $blendv:ident,
      $to_int:ident, $from_int:ident, $add_int:ident, $set1_int:ident, $shift:ident) => {
-        impl Add for $name {
-            type Output = Self;
-            #[inline(always)]
-            fn add(self, other: Self) -> Self {
-                Self(unsafe { $add(self.0, other.0) })
-            }
-        }
-        impl Sub for $name {
-            type Output = Self;
-            #[inline(always)]
-            fn sub(self, other: Self) -> Self {
-                Self(unsafe { $sub(self.0, other.0) })
-            }
-        }
-        impl Mul for $name {
-            type Output = Self;
-            #[inline(always)]
-            fn mul(self, other: Self) -> Self {
-                Self(unsafe { $mul(self.0, other.0) })
-            }
-        }
-        impl Div for $name {
-            type Output = Self;
-            #[inline(always)]
-            fn div(self, other: Self) -> Self {
-                Self(unsafe { $div(self.0, other.0) })
-            }
-        }
+        register_op!($name, Add, add, $add);
+        register_op!($name, Sub, sub, $sub);
+        register_op!($name, Mul, mul, $mul);
+        register_op!($name, Div, div, $div);
+        register_op!($name, BitXor, bitxor, $xor);
         impl Neg for $name {
             type Output = Self;
             #[inline(always)]
             fn neg(self) -> Self {
                 Self(unsafe { $xor(self.0, $set1(-0.0)) })
-            }
-        }
-        impl BitAnd for $name {
-            type Output = Self;
-            #[inline(always)]
-            fn bitand(self, other: Self) -> Self {
-                Self(unsafe { $and(self.0, other.0) })
-            }
-        }
-        impl BitXor for $name {
-            type Output = Self;
-            #[inline(always)]
-            fn bitxor(self, other: Self) -> Self {
-                Self(unsafe { $xor(self.0, other.0) })
             }
         }
         impl Real for $name {

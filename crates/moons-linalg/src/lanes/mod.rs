@@ -14,7 +14,7 @@
 //! Rows in lanes: a *block* is [`R`] = 8 rows, [`G`] = 2 vectors of four `f64` rows or one
 //! vector of eight `f32` rows.
 
-use std::ops::{Add, BitAnd, BitXor, Div, Mul, Neg, Sub};
+use std::ops::{Add, BitXor, Div, Mul, Neg, Sub};
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
@@ -42,7 +42,7 @@ pub(crate) trait Real:
     /// `f64` or `f32`.
     type Scalar: Copy;
     /// A true or false per lane.
-    type Mask: Copy + BitAnd<Output = Self::Mask> + BitXor<Output = Self::Mask>;
+    type Mask: Copy + BitXor<Output = Self::Mask>;
 
     /// `v` in every lane.
     fn splat(v: Self::Scalar) -> Self;

@@ -2,7 +2,7 @@
 //! each lane the scalar operation. The fallback for CPUs without AVX2 and FMA; [`F64x4`] also
 //! carries the exact fused-layer kernel (`exact/layer.rs`), which the compiler vectorises.
 
-use std::ops::{Add, BitAnd, BitXor, Div, Mul, Neg, Sub};
+use std::ops::{Add, BitXor, Div, Mul, Neg, Sub};
 
 use super::{Real, Simd, G, LANE_ROWS, R};
 
@@ -23,14 +23,6 @@ pub(crate) struct F32x8(pub [f32; 8]);
 /// A true or false per lane.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Mask<const N: usize>(pub [bool; N]);
-
-impl<const N: usize> BitAnd for Mask<N> {
-    type Output = Self;
-    #[inline(always)]
-    fn bitand(self, other: Self) -> Self {
-        Self(std::array::from_fn(|l| self.0[l] & other.0[l]))
-    }
-}
 
 impl<const N: usize> BitXor for Mask<N> {
     type Output = Self;
