@@ -42,7 +42,8 @@ macro_rules! register_op {
 macro_rules! register_real {
     ($name:ident, $t:ty, $bias:expr, $mantissa:literal,
      $add:ident, $sub:ident, $mul:ident, $div:ident, $and:ident, $andnot:ident, $or:ident,
-     $xor:ident, $set1:ident, $fmadd:ident, $fnmadd:ident, $min:ident, $max:ident, $cmp:ident, $blendv:ident,
+     $xor:ident, $set1:ident, $fmadd:ident, $fnmadd:ident, $fmsub:ident, $min:ident, $max:ident,
+     $cmp:ident, $blendv:ident, $round:ident, $movemask:ident, $every:literal,
      $to_int:ident, $from_int:ident, $add_int:ident, $set1_int:ident, $shift:ident) => {
         register_op!($name, Add, add, $add);
         register_op!($name, Sub, sub, $sub);
@@ -73,6 +74,10 @@ macro_rules! register_real {
                 Self(unsafe { $fnmadd(self.0, a.0, b.0) })
             }
             #[inline(always)]
+            fn mul_sub(self, a: Self, b: Self) -> Self {
+                Self(unsafe { $fmsub(self.0, a.0, b.0) })
+            }
+            #[inline(always)]
             fn abs(self) -> Self {
                 Self(unsafe { $andnot($set1(-0.0), self.0) })
             }
@@ -84,6 +89,14 @@ macro_rules! register_real {
             fn copysign(self, sign: Self) -> Self {
                 let bit = unsafe { $set1(-0.0) };
                 Self(unsafe { $or($andnot(bit, self.0), $and(bit, sign.0)) })
+            }
+            #[inline(always)]
+            fn flip_sign(self, sign: Self) -> Self {
+                Self(unsafe { $xor(self.0, $and(sign.0, $set1(-0.0))) })
+            }
+            #[inline(always)]
+            fn trunc(self) -> Self {
+                Self(unsafe { $round::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(self.0) })
             }
             #[inline(always)]
             fn lesser(self, other: Self) -> Self {
@@ -98,8 +111,16 @@ macro_rules! register_real {
                 Self(unsafe { $cmp::<_CMP_GE_OQ>(self.0, other.0) })
             }
             #[inline(always)]
+            fn lt(self, other: Self) -> Self {
+                Self(unsafe { $cmp::<_CMP_LT_OQ>(self.0, other.0) })
+            }
+            #[inline(always)]
             fn select(mask: Self, yes: Self, no: Self) -> Self {
                 Self(unsafe { $blendv(no.0, yes.0, mask.0) })
+            }
+            #[inline(always)]
+            fn all(mask: Self) -> bool {
+                unsafe { $movemask(mask.0) == $every }
             }
             #[inline(always)]
             fn pow2_of_shifted(self) -> Self {
@@ -129,10 +150,14 @@ register_real!(
     _mm256_set1_pd,
     _mm256_fmadd_pd,
     _mm256_fnmadd_pd,
+    _mm256_fmsub_pd,
     _mm256_min_pd,
     _mm256_max_pd,
     _mm256_cmp_pd,
     _mm256_blendv_pd,
+    _mm256_round_pd,
+    _mm256_movemask_pd,
+    0b1111,
     _mm256_castpd_si256,
     _mm256_castsi256_pd,
     _mm256_add_epi64,
@@ -155,10 +180,14 @@ register_real!(
     _mm256_set1_ps,
     _mm256_fmadd_ps,
     _mm256_fnmadd_ps,
+    _mm256_fmsub_ps,
     _mm256_min_ps,
     _mm256_max_ps,
     _mm256_cmp_ps,
     _mm256_blendv_ps,
+    _mm256_round_ps,
+    _mm256_movemask_ps,
+    0xff,
     _mm256_castps_si256,
     _mm256_castsi256_ps,
     _mm256_add_epi32,
@@ -245,6 +274,34 @@ impl Simd for Avx2 {
     #[inline(always)]
     fn label_masks(labels: &[usize], row0: usize) -> [F32x8; 2] {
         unsafe { label_masks(labels, row0) }
+    }
+
+    /// The index and the exponent in vector integer operations, then one 16-byte load per
+    /// lane (the two entries of a lane are adjacent) and the pairs unpacked into a vector of
+    /// tails and one of scale bits. (Two gathers measured 1.6 ns a value against 1.3.)
+    #[inline(always)]
+    fn exp_table(shifted: F64x4, table: &[u64; 256]) -> [F64x4; 2] {
+        unsafe {
+            let ki = _mm256_castpd_si256(shifted.0);
+            let idx = _mm256_slli_epi64::<1>(_mm256_and_si256(ki, _mm256_set1_epi64x(127)));
+            let mut at = [0u64; 4];
+            _mm256_storeu_si256(at.as_mut_ptr().cast(), idx);
+            let pair = |lane: usize| {
+                let i = at[lane] as usize;
+                _mm_loadu_si128(table[i..i + 2].as_ptr().cast())
+            };
+            // [tail, scale] of lanes 0 and 2, then of lanes 1 and 3.
+            let even = _mm256_set_m128i(pair(2), pair(0));
+            let odd = _mm256_set_m128i(pair(3), pair(1));
+            let scale = _mm256_add_epi64(
+                _mm256_unpackhi_epi64(even, odd),
+                _mm256_slli_epi64::<45>(ki),
+            );
+            [
+                F64x4(_mm256_castsi256_pd(_mm256_unpacklo_epi64(even, odd))),
+                F64x4(_mm256_castsi256_pd(scale)),
+            ]
+        }
     }
 }
 

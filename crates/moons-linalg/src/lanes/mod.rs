@@ -50,20 +50,30 @@ pub(crate) trait Real:
     fn mul_add(self, a: Self, b: Self) -> Self;
     /// `b - self * a`, rounded once (the bits of `(-self).mul_add(a, b)`).
     fn neg_mul_add(self, a: Self, b: Self) -> Self;
+    /// `self * a - b`, rounded once.
+    fn mul_sub(self, a: Self, b: Self) -> Self;
     /// `|self|`.
     fn abs(self) -> Self;
     /// `-|self|`.
     fn neg_abs(self) -> Self;
     /// `|self|` with the sign of `sign`.
     fn copysign(self, sign: Self) -> Self;
+    /// `self` with its sign flipped where `sign` is negative (the sign bits XOR-ed).
+    fn flip_sign(self, sign: Self) -> Self;
+    /// `self` rounded toward zero.
+    fn trunc(self) -> Self;
     /// `if self < other { self } else { other }` (MINPD's rule: `other` when either is NaN).
     fn lesser(self, other: Self) -> Self;
     /// `if self > other { self } else { other }` (MAXPD's rule).
     fn greater(self, other: Self) -> Self;
     /// `self >= other` (false for NaN).
     fn ge(self, other: Self) -> Self::Mask;
+    /// `self < other` (false for NaN).
+    fn lt(self, other: Self) -> Self::Mask;
     /// `yes` where `mask` holds, `no` elsewhere.
     fn select(mask: Self::Mask, yes: Self, no: Self) -> Self;
+    /// Whether `mask` holds in every lane.
+    fn all(mask: Self::Mask) -> bool;
     /// `2^n` from a value `n + 1.5 · 2^p` (`p` the mantissa width) whose low mantissa bits
     /// hold the integer `n`, with `2^n` normal.
     fn pow2_of_shifted(self) -> Self;
@@ -109,6 +119,10 @@ pub(crate) trait Simd: Copy {
     /// For the [`R`] rows from `row0`: which have label 1, and which exist (`row0 + l` below
     /// `labels.len()`).
     fn label_masks(labels: &[usize], row0: usize) -> [<Self::F32x8 as Real>::Mask; 2];
+    /// The C library's `exp` table (`libm/exp.rs`) read for each lane of `shifted`, a value
+    /// `k + 1.5 · 2^52` whose low bits hold the integer `k`: with `i = 2 (k mod 128)`,
+    /// `table[i]` as an `f64`, and `table[i + 1] + (k << 45)` as the bits of one.
+    fn exp_table(shifted: Self::F64x4, table: &[u64; 256]) -> [Self::F64x4; 2];
 }
 
 /// Lane `l` of [`Simd::load_cols`]' vectors holds row `LANE_ROWS[l]` of its four: the order
@@ -136,6 +150,10 @@ macro_rules! scalar_real {
                 <$t>::mul_add(-self, a, b)
             }
             #[inline(always)]
+            fn mul_sub(self, a: Self, b: Self) -> Self {
+                <$t>::mul_add(self, a, -b)
+            }
+            #[inline(always)]
             fn abs(self) -> Self {
                 <$t>::abs(self)
             }
@@ -146,6 +164,15 @@ macro_rules! scalar_real {
             #[inline(always)]
             fn copysign(self, sign: Self) -> Self {
                 <$t>::copysign(self, sign)
+            }
+            #[inline(always)]
+            fn flip_sign(self, sign: Self) -> Self {
+                let bit = (-0.0 as $t).to_bits();
+                <$t>::from_bits(self.to_bits() ^ (sign.to_bits() & bit))
+            }
+            #[inline(always)]
+            fn trunc(self) -> Self {
+                <$t>::trunc(self)
             }
             #[inline(always)]
             fn lesser(self, other: Self) -> Self {
@@ -168,12 +195,20 @@ macro_rules! scalar_real {
                 self >= other
             }
             #[inline(always)]
+            fn lt(self, other: Self) -> bool {
+                self < other
+            }
+            #[inline(always)]
             fn select(mask: bool, yes: Self, no: Self) -> Self {
                 if mask {
                     yes
                 } else {
                     no
                 }
+            }
+            #[inline(always)]
+            fn all(mask: bool) -> bool {
+                mask
             }
             #[inline(always)]
             fn pow2_of_shifted(self) -> Self {

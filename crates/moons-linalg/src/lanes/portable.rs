@@ -126,6 +126,14 @@ macro_rules! array_real {
                 Self(out)
             }
             #[inline(always)]
+            fn mul_sub(self, a: Self, b: Self) -> Self {
+                let mut out = self.0;
+                for (o, (&a, &b)) in out.iter_mut().zip(a.0.iter().zip(&b.0)) {
+                    *o = o.mul_sub(a, b);
+                }
+                Self(out)
+            }
+            #[inline(always)]
             fn abs(self) -> Self {
                 Self(self.0.map(<$t>::abs))
             }
@@ -138,6 +146,14 @@ macro_rules! array_real {
                 zip_lanes!(self, sign, <$t>::copysign)
             }
             #[inline(always)]
+            fn flip_sign(self, sign: Self) -> Self {
+                zip_lanes!(self, sign, <$t>::flip_sign)
+            }
+            #[inline(always)]
+            fn trunc(self) -> Self {
+                Self(self.0.map(<$t>::trunc))
+            }
+            #[inline(always)]
             fn lesser(self, other: Self) -> Self {
                 zip_lanes!(self, other, <$t>::lesser)
             }
@@ -148,6 +164,14 @@ macro_rules! array_real {
             #[inline(always)]
             fn ge(self, other: Self) -> Mask<$n> {
                 Mask(std::array::from_fn(|l| self.0[l] >= other.0[l]))
+            }
+            #[inline(always)]
+            fn lt(self, other: Self) -> Mask<$n> {
+                Mask(std::array::from_fn(|l| self.0[l] < other.0[l]))
+            }
+            #[inline(always)]
+            fn all(mask: Mask<$n>) -> bool {
+                mask.0.iter().all(|&m| m)
             }
             #[inline(always)]
             fn select(mask: Mask<$n>, yes: Self, no: Self) -> Self {
@@ -254,5 +278,17 @@ impl Simd for Portable {
             Mask(std::array::from_fn(|l| l < rows && labels[row0 + l] == 1)),
             Mask(std::array::from_fn(|l| l < rows)),
         ]
+    }
+
+    #[inline(always)]
+    fn exp_table(shifted: F64x4, table: &[u64; 256]) -> [F64x4; 2] {
+        let mut out = [F64x4::ZERO; 2];
+        for (l, s) in shifted.0.iter().enumerate() {
+            let ki = s.to_bits();
+            let i = 2 * (ki % 128) as usize;
+            out[0].0[l] = f64::from_bits(table[i]);
+            out[1].0[l] = f64::from_bits(table[i + 1].wrapping_add(ki << 45));
+        }
+        out
     }
 }
