@@ -123,6 +123,11 @@ macro_rules! register_real {
                 unsafe { $movemask(mask.0) == $every }
             }
             #[inline(always)]
+            fn pow2_of_int(self) -> Self {
+                let magic = ((1u64 << $mantissa) + $bias) as $t;
+                Self(unsafe { $from_int($shift::<$mantissa>($to_int($add(self.0, $set1(magic))))) })
+            }
+            #[inline(always)]
             fn pow2_of_shifted(self) -> Self {
                 Self(unsafe {
                     $from_int($shift::<$mantissa>($add_int(

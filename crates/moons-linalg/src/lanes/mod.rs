@@ -77,6 +77,8 @@ pub(crate) trait Real:
     /// `2^n` from a value `n + 1.5 · 2^p` (`p` the mantissa width) whose low mantissa bits
     /// hold the integer `n`, with `2^n` normal.
     fn pow2_of_shifted(self) -> Self;
+    /// `2^self` for a whole `self` with `2^self` normal.
+    fn pow2_of_int(self) -> Self;
 }
 
 /// An instruction set: its lane types, and the data movements the rows-in-lanes kernels need.
@@ -213,6 +215,12 @@ macro_rules! scalar_real {
             #[inline(always)]
             fn pow2_of_shifted(self) -> Self {
                 <$t>::from_bits(self.to_bits().wrapping_add($bias) << $mantissa)
+            }
+            #[inline(always)]
+            fn pow2_of_int(self) -> Self {
+                // The biased exponent lands in the low bits of a value in `[2^p, 2^(p+1))`.
+                let biased = self + ((1u64 << $mantissa) + $bias) as $t;
+                <$t>::from_bits(biased.to_bits() << $mantissa)
             }
         }
     };

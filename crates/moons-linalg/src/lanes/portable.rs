@@ -184,6 +184,10 @@ macro_rules! array_real {
                 }))
             }
             #[inline(always)]
+            fn pow2_of_int(self) -> Self {
+                Self(self.0.map(<$t>::pow2_of_int))
+            }
+            #[inline(always)]
             fn pow2_of_shifted(self) -> Self {
                 Self(self.0.map(<$t>::pow2_of_shifted))
             }

@@ -108,9 +108,8 @@ fn expm1<F: Real<Scalar = f64>>(x: F, [k, r, c]: [F; 3], e: F) -> F {
     let when_k_minus_1 = splat(0.5).neg_mul_add(e_minus_r, splat(-0.5));
     // 2^k and 2^-k; multiplying by 2^k is the scalar code's exponent addition (no rounding:
     // the values scaled are in [0.5, 2] and |k| < 64).
-    let shift = splat(1.5 * 4_503_599_627_370_496.0);
-    let pow2_k = (k + shift).pow2_of_shifted();
-    let pow2_minus_k = (shift - k).pow2_of_shifted();
+    let pow2_k = k.pow2_of_int();
+    let pow2_minus_k = (-k).pow2_of_int();
     // The general cases scale y by 2^k: y = 1 - (e - r) for k <= -2 (then minus 1),
     // (1 - 2^-k) - (e - r) for 2 <= k < 20 and (r - (e + 2^-k)) + 1 above. (Above k = 56
     // the scalar code takes the k <= -2 formula, but those lanes have |x| > 19.4, where
