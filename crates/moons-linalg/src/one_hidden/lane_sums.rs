@@ -147,6 +147,7 @@ pub(crate) fn padded_block(
 }
 
 /// Copies [`LaneSums`] to the gradients' row-major slices `[dW1, db1, dW2, db2]`.
+#[inline(always)]
 pub(crate) fn unpack_lane_sums(
     sums: &LaneSums,
     (d, h, c): (usize, usize, usize),
