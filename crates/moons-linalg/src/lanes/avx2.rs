@@ -15,12 +15,13 @@ use super::{Real, Simd, G, R};
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Avx2;
 
-/// Four `f64` lanes in a register; as a mask, all ones or all zeros per lane.
+/// Four `f64` lanes in a register; as a mask, a lane holds where its sign bit is set
+/// (comparisons set all of its bits).
 #[derive(Clone, Copy, Debug)]
 #[repr(transparent)]
 pub(crate) struct F64x4(__m256d);
 
-/// Eight `f32` lanes in a register; as a mask, all ones or all zeros per lane.
+/// Eight `f32` lanes in a register; as a mask, as [`F64x4`]'s.
 #[derive(Clone, Copy, Debug)]
 #[repr(transparent)]
 pub(crate) struct F32x8(__m256);
@@ -113,6 +114,11 @@ macro_rules! register_real {
             #[inline(always)]
             fn lt(self, other: Self) -> Self {
                 Self(unsafe { $cmp::<_CMP_LT_OQ>(self.0, other.0) })
+            }
+            #[inline(always)]
+            fn sign_set(self) -> Self {
+                // BLENDV and MOVMSK, the only readers of a mask, read its sign bits alone.
+                self
             }
             #[inline(always)]
             fn select(mask: Self, yes: Self, no: Self) -> Self {

@@ -70,6 +70,9 @@ pub(crate) trait Real:
     fn ge(self, other: Self) -> Self::Mask;
     /// `self < other` (false for NaN).
     fn lt(self, other: Self) -> Self::Mask;
+    /// Whether the sign bit is set: `self < 0` but for `-0.0` and NaNs, which go by their
+    /// sign bit. (On AVX2 a value is its own mask, so this costs no instruction.)
+    fn sign_set(self) -> Self::Mask;
     /// `yes` where `mask` holds, `no` elsewhere.
     fn select(mask: Self::Mask, yes: Self, no: Self) -> Self;
     /// Whether `mask` holds in every lane.
@@ -199,6 +202,10 @@ macro_rules! scalar_real {
             #[inline(always)]
             fn lt(self, other: Self) -> bool {
                 self < other
+            }
+            #[inline(always)]
+            fn sign_set(self) -> bool {
+                self.is_sign_negative()
             }
             #[inline(always)]
             fn select(mask: bool, yes: Self, no: Self) -> Self {

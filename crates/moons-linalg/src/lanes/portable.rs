@@ -170,6 +170,10 @@ macro_rules! array_real {
                 Mask(std::array::from_fn(|l| self.0[l] < other.0[l]))
             }
             #[inline(always)]
+            fn sign_set(self) -> Mask<$n> {
+                Mask(self.0.map(|v| v.is_sign_negative()))
+            }
+            #[inline(always)]
             fn all(mask: Mask<$n>) -> bool {
                 mask.0.iter().all(|&m| m)
             }
