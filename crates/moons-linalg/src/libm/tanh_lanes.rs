@@ -186,8 +186,8 @@ fn tanh_sweep<S: Simd>(values: &mut [f64]) {
         t[i].write(correction(unsafe { reduced[i].assume_init() }[1]));
     }
     for i in 0..n {
-        let e = unsafe { t[i].assume_init() };
-        t[i].write(expm1(S::load(&vectors[i]), unsafe { reduced[i].assume_init() }, e));
+        let (e, reduction) = unsafe { (t[i].assume_init(), reduced[i].assume_init()) };
+        t[i].write(expm1(S::load(&vectors[i]), reduction, e));
     }
     for i in 0..n {
         let z = tanh_from_expm1(S::load(&vectors[i]), unsafe { t[i].assume_init() });
