@@ -139,6 +139,7 @@ impl Mlp {
     }
 
     /// Total number of weights and biases.
+    #[inline] // Asked once per training pass (how much work a pass is).
     pub fn n_parameters(&self) -> usize {
         self.layers
             .iter()
