@@ -15,7 +15,7 @@
 //! path never calls them.
 
 use crate::dispatch::dispatched;
-use crate::lanes::Real;
+use crate::lanes::{Real, Simd};
 
 /// Applies a lane-wise step to each of `N` values, so that their independent chains
 /// interleave in the instruction stream (a loop rather than `array::from_fn`, whose closure
@@ -236,16 +236,22 @@ fn expm1_reduced_f32<V: Real<Scalar = f32>>(r: V) -> V {
 dispatched! {
     /// [`tanh_approx`] over a slice, eight lanes at a time (the same bits per value).
     pub fn tanh_approx_slice<S: Simd>(values: &mut [f64]) {
-        let mut chunks = values.chunks_exact_mut(8);
-        for chunk in &mut chunks {
-            let (lo, hi) = chunk.split_at_mut(4);
-            let [t_lo, t_hi] = S::widen(tanh_lanes(S::narrow(S::load(lo), S::load(hi))));
-            S::store(t_lo, lo);
-            S::store(t_hi, hi);
-        }
-        for v in chunks.into_remainder() {
-            *v = tanh_approx(*v);
-        }
+        tanh_approx_in_place::<S>(values)
+    }
+}
+
+/// The body of [`tanh_approx_slice`], for kernels already compiled for `S`.
+#[inline(always)]
+pub(crate) fn tanh_approx_in_place<S: Simd>(values: &mut [f64]) {
+    let mut chunks = values.chunks_exact_mut(8);
+    for chunk in &mut chunks {
+        let (lo, hi) = chunk.split_at_mut(4);
+        let [t_lo, t_hi] = S::widen(tanh_lanes(S::narrow(S::load(lo), S::load(hi))));
+        S::store(t_lo, lo);
+        S::store(t_hi, hi);
+    }
+    for v in chunks.into_remainder() {
+        *v = tanh_approx(*v);
     }
 }
 

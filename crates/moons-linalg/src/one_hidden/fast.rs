@@ -16,9 +16,11 @@
 //! - up to [`LANES_MAX_HIDDEN`] hidden units, **rows in SIMD lanes** (`one_hidden/lanes.rs`,
 //!   written once on the lane types: eight rows a block, each unit's eight values narrowed
 //!   into one f32 vector for `tanh`);
-//! - wider layers, **units in SIMD lanes** (chunks of [`U`]), [`GROUP_ROWS`] rows at a time:
-//!   per row `z = b1 + Σ_i x_i W1[i, ·]`, `tanh_approx` over the group's hidden outputs in
-//!   place, then per row the logits as lane sums over the chunks. (Measured with N = 200:
+//! - wider layers, **units in SIMD lanes** (chunks of [`U`], one `f64` lane vector each),
+//!   [`GROUP_ROWS`] rows at a time: per row `z = b1 + Σ_i x_i W1[i, ·]`, `tanh_approx` over
+//!   the group's hidden outputs in place (eight at a time in `f32`), then per row the logits
+//!   as lane sums over the chunks. (Left to the compiler's vectoriser, the chunks' arithmetic
+//!   came out as two lanes plus two scalars, and the pass was ~12% slower.) (Measured with N = 200:
 //!   rows in lanes win up to about six units, whose rows fill no vector; beyond, units in
 //!   lanes win, by 1.5x at H = 50.)
 //!
@@ -59,7 +61,8 @@ use ndarray::{ArrayView1, ArrayView2};
 use crate::dispatch::{
     by_inputs_classes, dispatched, rows_per_task, worth_splitting, PARALLEL_MIN_WORK,
 };
-use crate::fast::{exp_approx, tanh_approx};
+use crate::fast::{exp_approx, tanh_approx_in_place};
+use crate::lanes::Real;
 use crate::one_hidden::exact::gradient_sweep;
 use crate::one_hidden::lane_sums::{
     lane_sums_tree, lane_total, unpack_lane_sums, Batch, LANES_MAX_HIDDEN,
@@ -272,7 +275,7 @@ dispatched! {
     /// The forward pass with `D` inputs and `C` classes for wider hidden layers, units in
     /// lanes of [`U`], [`GROUP_ROWS`] rows at a time: `z = b1 + Σ_i x_i W1[i, ·]` row by row,
     /// `tanh` over the whole group in place, then the logits row by row and the softmax.
-    fn forward_units_kernel<const D: usize, const C: usize>(
+    fn forward_units_kernel<S: Simd, const D: usize, const C: usize>(
         x: &[f64],
         p: Chunked<'_>,
         h: usize,
@@ -290,16 +293,14 @@ dispatched! {
         {
             for (x_r, h_r) in x_g.chunks_exact(D).zip(h_g.chunks_exact_mut(h)) {
                 for (c, (w1, b1)) in p.w1.iter().zip(p.b1).enumerate() {
-                    let mut z = *b1;
+                    let mut z = S::load(b1);
                     for i in 0..D {
-                        for l in 0..U {
-                            z[l] = x_r[i].mul_add(w1[i][l], z[l]);
-                        }
+                        z = S::F64x4::splat(x_r[i]).mul_add(S::load(&w1[i]), z);
                     }
                     match h_r.get_mut(c * U..c * U + U) {
-                        Some(out) => out.copy_from_slice(&z),
+                        Some(out) => S::store(z, out),
                         None => {
-                            for (l, &v) in z.iter().enumerate() {
+                            for (l, v) in S::lanes(z).into_iter().enumerate() {
                                 if let Some(o) = h_r.get_mut(c * U + l) {
                                     *o = v;
                                 }
@@ -308,21 +309,17 @@ dispatched! {
                     }
                 }
             }
-            for v in h_g.iter_mut() {
-                *v = tanh_approx(*v);
-            }
+            tanh_approx_in_place::<S>(h_g);
             for (h_r, z_r) in h_g.chunks_exact(h).zip(z_g.chunks_exact_mut(C)) {
-                let mut acc = [[0.0f64; U]; C];
+                let mut acc = [S::F64x4::splat(0.0); C];
                 for (c, w2) in p.w2.iter().enumerate() {
-                    let a = unit_chunk(h_r, c);
+                    let a = S::load(&unit_chunk(h_r, c));
                     for k in 0..C {
-                        for l in 0..U {
-                            acc[k][l] = a[l].mul_add(w2[k][l], acc[k][l]);
-                        }
+                        acc[k] = a.mul_add(S::load(&w2[k]), acc[k]);
                     }
                 }
                 for k in 0..C {
-                    z_r[k] = b2[k] + lane_total(acc[k]);
+                    z_r[k] = b2[k] + lane_total(S::lanes(acc[k]));
                 }
             }
             softmax_rows::<C>(z_g, p_g);
