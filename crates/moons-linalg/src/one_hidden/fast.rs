@@ -19,10 +19,10 @@
 //! - wider layers, **units in SIMD lanes** (chunks of [`U`], one `f64` lane vector each),
 //!   [`GROUP_ROWS`] rows at a time: per row `z = b1 + Σ_i x_i W1[i, ·]`, `tanh_approx` over
 //!   the group's hidden outputs in place (eight at a time in `f32`), then per row the logits
-//!   as lane sums over the chunks. (Left to the compiler's vectoriser, the chunks' arithmetic
-//!   came out as two lanes plus two scalars, and the pass was ~12% slower.) (Measured with N = 200:
-//!   rows in lanes win up to about six units, whose rows fill no vector; beyond, units in
-//!   lanes win, by 1.5x at H = 50.)
+//!   as lane sums over the chunks. Measured with N = 200: rows in lanes win up to about six
+//!   units, whose rows fill no vector; beyond, units in lanes win, by 1.5x at H = 50. (Left
+//!   to the compiler's vectoriser, a chunk's arithmetic came out as two lanes plus two
+//!   scalars, ~12% slower: hence the lane types here too.)
 //!
 //! The softmax is `exp(z - max) / Σ exp(z - max)`; with two classes it is `1 / (1 + e)` and
 //! `e / (1 + e)` with `e = exp(-|z0 - z1|)`, one exponential per row.
@@ -362,5 +362,47 @@ fn unit_chunk(row: &[f64], c: usize) -> [f64; U] {
     match row.get(c * U..c * U + U) {
         Some(v) => v.try_into().expect("U values"),
         None => std::array::from_fn(|l| row.get(c * U + l).copied().unwrap_or(0.0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::dispatch::portable_only;
+    use crate::test_util::{draw, same_bits};
+
+    /// The units-in-lanes forward pass: the AVX2 copy (where the CPU has one) and the portable
+    /// one give the same bits, for whole and partial chunks of units and groups of rows.
+    #[test]
+    fn every_copy_of_the_units_in_lanes_forward_pass_has_the_same_bits() {
+        let mut seed = 11;
+        for d in 1..=ONE_HIDDEN_MAX_INPUTS {
+            for c in 2..=ONE_HIDDEN_MAX_CLASSES {
+                for (h, n, scale) in [(7, 1, 1.5), (13, 65, 40.0), (20, 130, 1.5), (64, 63, 3.0)] {
+                    let x = draw(&mut seed, n * d, 2.0);
+                    let w1 = draw(&mut seed, d * h, scale);
+                    let b1 = draw(&mut seed, h, 1.0);
+                    let w2 = draw(&mut seed, h * c, scale);
+                    let b2 = draw(&mut seed, c, 1.0);
+                    let p = Params {
+                        w1: &w1,
+                        b1: &b1,
+                        w2: &w2,
+                        b2: &b2,
+                    };
+                    let run = || {
+                        let mut out = vec![f64::NAN; n * (h + 2 * c)];
+                        let (hidden, rest) = out.split_at_mut(n * h);
+                        let (logits, probs) = rest.split_at_mut(n * c);
+                        forward_rows(&x, p, hidden, logits, probs, d, c);
+                        out
+                    };
+                    let (got, want) = (run(), portable_only(run));
+                    assert!(same_bits(&got, &want), "d={d} h={h} c={c} n={n}");
+                    assert!(want.iter().all(|v| v.is_finite()), "d={d} h={h} c={c}");
+                }
+            }
+        }
     }
 }

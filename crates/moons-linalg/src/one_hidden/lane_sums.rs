@@ -147,6 +147,8 @@ pub(crate) fn padded_block(
 }
 
 /// Copies [`LaneSums`] to the gradients' row-major slices `[dW1, db1, dW2, db2]`.
+// Inlined so that a caller's known shape (C = 2 in the two-class step) makes the copies
+// straight-line: called out of line it cost ~300 instructions of the seed's ~13,000 a pass.
 #[inline(always)]
 pub(crate) fn unpack_lane_sums(
     sums: &LaneSums,
