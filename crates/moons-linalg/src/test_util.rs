@@ -34,3 +34,33 @@ pub fn draw(seed: &mut u64, len: usize, scale: f64) -> Vec<f64> {
         })
         .collect()
 }
+
+/// A one-hidden-layer network's parameters drawn from the LCG stream in `seed`, in the order
+/// `W1` (`D x H`, `[-scale, scale)`), `b1` (`[-1, 1)`), `W2` (`H x C`, `[-scale, scale)`), `b2`
+/// (`[-1, 1)`).
+pub struct DrawnParams {
+    w1: Vec<f64>,
+    b1: Vec<f64>,
+    w2: Vec<f64>,
+    b2: Vec<f64>,
+}
+
+impl DrawnParams {
+    pub fn draw(seed: &mut u64, (d, h, c): (usize, usize, usize), scale: f64) -> Self {
+        let w1 = draw(seed, d * h, scale);
+        let b1 = draw(seed, h, 1.0);
+        let w2 = draw(seed, h * c, scale);
+        let b2 = draw(seed, c, 1.0);
+        Self { w1, b1, w2, b2 }
+    }
+
+    /// The parameters as the kernels take them.
+    pub fn params(&self) -> crate::one_hidden::Params<'_> {
+        crate::one_hidden::Params {
+            w1: &self.w1,
+            b1: &self.b1,
+            w2: &self.w2,
+            b2: &self.b2,
+        }
+    }
+}

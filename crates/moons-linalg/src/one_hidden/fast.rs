@@ -370,7 +370,7 @@ mod tests {
     use super::*;
 
     use crate::dispatch::portable_only;
-    use crate::test_util::{draw, same_bits};
+    use crate::test_util::{draw, same_bits, DrawnParams};
 
     /// The units-in-lanes forward pass: the AVX2 copy (where the CPU has one) and the portable
     /// one give the same bits, for whole and partial chunks of units and groups of rows.
@@ -381,16 +381,8 @@ mod tests {
             for c in 2..=ONE_HIDDEN_MAX_CLASSES {
                 for (h, n, scale) in [(7, 1, 1.5), (13, 65, 40.0), (20, 130, 1.5), (64, 63, 3.0)] {
                     let x = draw(&mut seed, n * d, 2.0);
-                    let w1 = draw(&mut seed, d * h, scale);
-                    let b1 = draw(&mut seed, h, 1.0);
-                    let w2 = draw(&mut seed, h * c, scale);
-                    let b2 = draw(&mut seed, c, 1.0);
-                    let p = Params {
-                        w1: &w1,
-                        b1: &b1,
-                        w2: &w2,
-                        b2: &b2,
-                    };
+                    let drawn = DrawnParams::draw(&mut seed, (d, h, c), scale);
+                    let p = drawn.params();
                     let run = || {
                         let mut out = vec![f64::NAN; n * (h + 2 * c)];
                         let (hidden, rest) = out.split_at_mut(n * h);

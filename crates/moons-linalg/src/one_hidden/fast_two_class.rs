@@ -283,7 +283,7 @@ mod tests {
     use super::*;
 
     use crate::dispatch::portable_only;
-    use crate::test_util::draw;
+    use crate::test_util::{draw, DrawnParams};
 
     /// The AVX2 copy (where the CPU has one) and the portable one give the same bits.
     #[test]
@@ -297,14 +297,8 @@ mod tests {
                     for scale in [1.5, 200.0] {
                         let x = draw(&mut seed, n * d, 2.0);
                         let labels: Vec<usize> = (0..n).map(|r| (r * 7 + n) % 2).collect();
-                        let (w1, b1) = (draw(&mut seed, d * h, scale), draw(&mut seed, h, 1.0));
-                        let (w2, b2) = (draw(&mut seed, h * 2, scale), draw(&mut seed, 2, 1.0));
-                        let p = Params {
-                            w1: &w1,
-                            b1: &b1,
-                            w2: &w2,
-                            b2: &b2,
-                        };
+                        let drawn = DrawnParams::draw(&mut seed, (d, h, 2), scale);
+                        let p = drawn.params();
                         let got = leaf_sums(&x, &labels, p, d, h);
                         let want = portable_only(|| leaf_sums(&x, &labels, p, d, h));
                         let bits = |s: &LaneSums| s.map(f64::to_bits);

@@ -426,7 +426,7 @@ mod tests {
 
     use crate::dispatch::portable_only;
     use crate::one_hidden::{ONE_HIDDEN_MAX_CLASSES, ONE_HIDDEN_MAX_INPUTS};
-    use crate::test_util::draw;
+    use crate::test_util::{draw, DrawnParams};
 
     fn bits(v: &[f64]) -> Vec<u64> {
         v.iter().map(|f| f.to_bits()).collect()
@@ -488,16 +488,8 @@ mod tests {
                 (203, 300.0),
             ] {
                 let x = draw(&mut seed, n * d, 2.0);
-                let w1 = draw(&mut seed, d * h, scale);
-                let b1 = draw(&mut seed, h, 1.0);
-                let w2 = draw(&mut seed, h * c, scale);
-                let b2 = draw(&mut seed, c, 1.0);
-                let p = Params {
-                    w1: &w1,
-                    b1: &b1,
-                    w2: &w2,
-                    b2: &b2,
-                };
+                let drawn = DrawnParams::draw(&mut seed, (d, h, c), scale);
+                let p = drawn.params();
                 let run = || {
                     let (mut hidden, mut outputs) =
                         (vec![f64::NAN; n * h], vec![f64::NAN; n * c * 2]);
